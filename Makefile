@@ -1,0 +1,72 @@
+# The OP25B portal. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first interpreter >= 3.12 found, newest first; `make PYTHON=/path/to/python3.13` overrides.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(pyenv root 2>/dev/null)/versions/3.14*/bin/python3 \
+	$$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3 \
+	$$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3 \
+	/usr/bin/python3 python3; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
+
+# Tests and `make test` run against the real services; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: help run test lint format messages bench clean venv
+
+help:
+	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT) (no services needed)"
+	@echo "make test   - lint and the whole test suite (PostgreSQL and Redis at 127.0.0.1)"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
+	@echo "make format - ruff format and autofix"
+	@echo "make messages - refresh and compile the ja/en translation catalogues"
+	@echo "make bench  - the benchmarks in bench/, results in docs/benchmarks.md"
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found; install one or run make PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	@mkdir -p var
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py demo --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run -v 0
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+messages: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore=.venv --ignore=var
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed-dev
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
