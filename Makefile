@@ -25,7 +25,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 help:
 	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT) (no services needed)"
 	@echo "make test   - lint and the whole test suite (PostgreSQL and Redis at 127.0.0.1)"
-	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint   - ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make format - ruff format and autofix"
 	@echo "make messages - refresh and compile the ja/en translation catalogues"
 	@echo "make bench  - the benchmarks in bench/, results in docs/benchmarks.md"
@@ -52,6 +52,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run -v 0
 
 format: $(VENV)/.installed-dev

@@ -5,6 +5,7 @@ change it records.
 """
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -30,10 +31,6 @@ code_validator = RegexValidator(
 
 class User(AbstractUser):
     """A login: a subscriber's (username = account ID) or a staff member's."""
-
-    class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
 
 
 class Language(models.TextChoices):
@@ -151,9 +148,7 @@ class Line(models.Model):
     ip_address = models.GenericIPAddressField(
         _("static IP address"), null=True, blank=True, db_index=True
     )
-    ip_prefix_length = models.PositiveSmallIntegerField(
-        _("prefix length"), null=True, blank=True
-    )
+    ip_prefix_length = models.PositiveSmallIntegerField(_("prefix length"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -290,10 +285,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
             raise ValidationError(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("Audit events cannot be deleted."))

@@ -172,27 +172,27 @@ def announcement_load(
         )[0]
         for spec in GROUPS
     }
-    for spec in phases:
+    for phase in phases:
         RolloutPhase.objects.update_or_create(
-            line_group=groups[spec.group],
-            stage=spec.stage,
-            defaults={"effective_at": spec.effective_at, "note": spec.note},
+            line_group=groups[phase.group],
+            stage=phase.stage,
+            defaults={"effective_at": phase.effective_at, "note": phase.note},
         )
 
     carriers, _created = DestinationList.objects.get_or_create(
         slug=DestinationList.MOBILE_CARRIERS, defaults={"name": "Mobile carriers' mail servers"}
     )
-    for spec in MOBILE_CARRIER_DESTINATIONS:
+    for destination in MOBILE_CARRIER_DESTINATIONS:
         DestinationEntry.objects.update_or_create(
             destination_list=carriers,
-            kind=spec.kind,
-            value=spec.value,
+            kind=destination.kind,
+            value=destination.value,
             defaults={
-                "carrier": spec.carrier,
-                "include_subdomains": spec.include_subdomains,
-                "source": spec.source,
-                "last_checked": spec.last_checked,
-                "note": spec.note,
+                "carrier": destination.carrier,
+                "include_subdomains": destination.include_subdomains,
+                "source": destination.source,
+                "last_checked": destination.last_checked,
+                "note": destination.note,
             },
         )
 

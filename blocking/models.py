@@ -109,7 +109,10 @@ class DestinationEntry(models.Model):
     def clean(self) -> None:
         self.value = self.value.strip().lower()
         if self.kind == DestinationKind.DOMAIN:
-            domain_validator(self.value)
+            try:
+                domain_validator(self.value)
+            except ValidationError as error:
+                raise ValidationError({"value": error.messages}) from None
         elif self.kind == DestinationKind.NETWORK:
             try:
                 network = ipaddress.ip_network(self.value, strict=True)
@@ -218,7 +221,7 @@ class Exemption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.line} {self.state} {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+        return f"{self.line} {self.state} {self.starts_at:%Y-%m-%d}..{self.ends_at:%Y-%m-%d}"
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -245,7 +248,9 @@ class SubmissionService(models.Model):
 
     host = models.CharField(_("host"), max_length=253)
     port = models.PositiveIntegerField(
-        _("submission port"), default=587, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+        _("submission port"),
+        default=587,
+        validators=[MinValueValidator(1), MaxValueValidator(65535)],
     )
     implicit_tls_port = models.PositiveIntegerField(
         _("implicit TLS port"),
@@ -275,8 +280,10 @@ class SubmissionService(models.Model):
         unknown = set(self.auth_methods or []) - set(AuthMethod.values)
         if unknown or not self.auth_methods:
             raise ValidationError(
-                {"auth_methods": _("Choose one or more of: %(methods)s.")
-                 % {"methods": ", ".join(AuthMethod.values)}}
+                {
+                    "auth_methods": _("Choose one or more of: %(methods)s.")
+                    % {"methods": ", ".join(AuthMethod.values)}
+                }
             )
 
 

@@ -113,9 +113,7 @@ def schedule_by_service(*, at: datetime) -> list[ServiceSchedule]:
         by_service[group.access_service_id].append(
             GroupSchedule(group=group, phases=group_phases, stage_now=group_stage(group_phases, at))
         )
-    ordered = sorted(
-        services.values(), key=lambda s: (not s.op25b_in_scope, s.code)
-    )
+    ordered = sorted(services.values(), key=lambda s: (not s.op25b_in_scope, s.code))
     return [ServiceSchedule(service=s, groups=tuple(by_service[s.pk])) for s in ordered]
 
 
@@ -125,7 +123,7 @@ def submission_service_get() -> SubmissionService | None:
 
 def mobile_carrier_entries() -> list[DestinationEntry]:
     return list(
-        DestinationEntry.objects.filter(destination_list__slug=DestinationList.MOBILE_CARRIERS).order_by(
-            "carrier", "kind", "value"
-        )
+        DestinationEntry.objects.filter(
+            destination_list__slug=DestinationList.MOBILE_CARRIERS
+        ).order_by("carrier", "kind", "value")
     )

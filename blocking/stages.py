@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    OPEN = "open", _("Open: port 25 is not blocked")
-    MOBILE = "mobile", _("Mobile: port 25 to mobile carriers' mail servers is blocked")
-    FULL = "full", _("Full: port 25 is blocked except to our mail servers")
+    OPEN = "open", _("Not blocked")
+    MOBILE = "mobile", _("Blocked to mobile carriers")
+    FULL = "full", _("Blocked except to our servers")
 
     @property
     def rank(self) -> int:

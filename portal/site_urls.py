@@ -4,4 +4,5 @@ from portal import views
 
 urlpatterns = [
     path("", views.notice, name="notice"),
+    path("healthz", views.healthz, name="healthz"),
 ]

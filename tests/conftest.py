@@ -34,20 +34,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         parsed = urlparse(database_url)
         try:
             psycopg.connect(
-                host=parsed.hostname, port=parsed.port or 5432, user=parsed.username,
-                dbname="postgres", connect_timeout=3,
+                host=parsed.hostname,
+                port=parsed.port or 5432,
+                user=parsed.username,
+                dbname="postgres",
+                connect_timeout=3,
             ).close()
         except psycopg.OperationalError as error:
             _unreachable(
-                "PostgreSQL", f"{parsed.hostname}:{parsed.port or 5432}",
-                "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", error,
+                "PostgreSQL",
+                f"{parsed.hostname}:{parsed.port or 5432}",
+                "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+                error,
             )
     redis_url = os.environ["REDIS_URL"]
     try:
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     except redis.RedisError as error:
         _unreachable(
-            "Redis", redis_url,
+            "Redis",
+            redis_url,
             'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
             error,
         )
@@ -62,7 +68,9 @@ def announcement(db: None) -> None:
 def make_subscriber(account_id: str, *, password: str = "correct-horse-battery") -> Subscriber:
     user = User.objects.create_user(username=account_id, password=password)
     return Subscriber.objects.create(
-        account_id=account_id, name=f"Name of {account_id}", email=f"{account_id}@example.com",
+        account_id=account_id,
+        name=f"Name of {account_id}",
+        email=f"{account_id}@example.com",
         user=user,
     )
 
