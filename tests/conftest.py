@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 import redis
+from pytest_django.fixtures import Settings
 
 from accounts.models import AccessService, IpAssignment, Line, LineGroup, Mailbox, Subscriber, User
 from blocking.announcement import announcement_load
@@ -57,6 +58,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
             error,
         )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Settings) -> None:
+    """Personas' passwords need not be hashed slowly in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
