@@ -268,7 +268,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
-    source_ip = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    source_ip = models.GenericIPAddressField(_("source IP address"), null=True, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

@@ -156,8 +156,8 @@ class Exemption(models.Model):
         help_text=_("The mail server the subscriber runs on this line, if any."),
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from accounts.models import AuditEvent, IpAssignment, Line, LineGroup, Subscriber
 from blocking.models import (
@@ -59,9 +60,10 @@ def test_line_clean_explains_static_without_address(subscriber: Subscriber) -> N
         line_group=LineGroup.objects.get(code="eadsl-1"),
         ip_assignment=IpAssignment.STATIC,
     )
-    with pytest.raises(ValidationError) as error:
-        line.full_clean()
-    assert error.value.message_dict == {"ip_address": ["A static line needs its IP address."]}
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            line.full_clean()
+        assert error.value.message_dict == {"ip_address": ["A static line needs its IP address."]}
 
 
 def test_line_clean_refuses_prefix_longer_than_address(subscriber: Subscriber) -> None:
@@ -118,9 +120,11 @@ def test_exemption_clean_explains_end_before_start(subscriber: Subscriber) -> No
     exemption = Exemption(
         line=line, reason="r", starts_at=at_jst(2006, 7, 2), ends_at=at_jst(2006, 7, 1)
     )
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("ja"):
         exemption.full_clean()
-    assert error.value.message_dict == {"ends_at": ["An exemption must end after it starts."]}
+    assert error.value.message_dict == {
+        "ends_at": ["適用除外の終了日時は、開始日時より後にしてください。"]
+    }
 
 
 def test_two_active_exemptions_on_one_line_refused(subscriber: Subscriber) -> None:
