@@ -10,6 +10,7 @@ The notice does not list the line groups or their dates within the sequential
 roll-out; the four groups a week apart below are this product's assumption.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -144,6 +145,43 @@ MOBILE_CARRIER_DESTINATIONS = (
 )
 
 
+def services_ensure(*, specs: Iterable[ServiceSpec]) -> dict[str, AccessService]:
+    """Create or update these access services; return them by code."""
+    return {
+        spec.code: AccessService.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "op25b_in_scope": spec.op25b_in_scope,
+                "blocks_static_ip": spec.blocks_static_ip,
+            },
+        )[0]
+        for spec in specs
+    }
+
+
+def line_groups_ensure(
+    *, specs: Iterable[GroupSpec], services: dict[str, AccessService]
+) -> dict[str, LineGroup]:
+    """Create or update these line groups of the given services; return them by code."""
+    return {
+        spec.code: LineGroup.objects.update_or_create(
+            access_service=services[spec.service], code=spec.code, defaults={"name": spec.name}
+        )[0]
+        for spec in specs
+    }
+
+
+def phases_ensure(*, phases: Iterable[PhaseSpec], groups: dict[str, LineGroup]) -> None:
+    """Set each group's phase of each stage to the given instant."""
+    for phase in phases:
+        RolloutPhase.objects.update_or_create(
+            line_group=groups[phase.group],
+            stage=phase.stage,
+            defaults={"effective_at": phase.effective_at, "note": phase.note},
+        )
+
+
 @transaction.atomic
 def announcement_load(
     *,
@@ -155,29 +193,9 @@ def announcement_load(
 
     Idempotent: running it again leaves one row per thing, with the given dates.
     """
-    services = {
-        spec.code: AccessService.objects.update_or_create(
-            code=spec.code,
-            defaults={
-                "name": spec.name,
-                "op25b_in_scope": spec.op25b_in_scope,
-                "blocks_static_ip": spec.blocks_static_ip,
-            },
-        )[0]
-        for spec in SERVICES
-    }
-    groups = {
-        spec.code: LineGroup.objects.update_or_create(
-            access_service=services[spec.service], code=spec.code, defaults={"name": spec.name}
-        )[0]
-        for spec in GROUPS
-    }
-    for phase in phases:
-        RolloutPhase.objects.update_or_create(
-            line_group=groups[phase.group],
-            stage=phase.stage,
-            defaults={"effective_at": phase.effective_at, "note": phase.note},
-        )
+    services = services_ensure(specs=SERVICES)
+    groups = line_groups_ensure(specs=GROUPS, services=services)
+    phases_ensure(phases=phases, groups=groups)
 
     carriers, _created = DestinationList.objects.get_or_create(
         slug=DestinationList.MOBILE_CARRIERS, defaults={"name": "Mobile carriers' mail servers"}

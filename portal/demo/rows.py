@@ -1,6 +1,7 @@
 """Writing many rows at once: COPY on PostgreSQL, one executemany elsewhere."""
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -16,10 +17,10 @@ def rows_write(
     instances where a tuple does.
     """
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    names = ", ".join(quote(column.column) for column in columns)
+    names = ", ".join(quote(column.column or column.name) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:

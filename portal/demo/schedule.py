@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from accounts.models import AccessService, LineGroup
 from blocking.announcement import (
     JST,
     PHASES_2006,
@@ -21,8 +20,10 @@ from blocking.announcement import (
     ServiceSpec,
     announcement_load,
     jst,
+    line_groups_ensure,
+    phases_ensure,
+    services_ensure,
 )
-from blocking.models import RolloutPhase
 from blocking.selectors import schedule_by_service
 from blocking.stages import Stage
 
@@ -84,30 +85,15 @@ def schedule_load(*, calendar: str, now: datetime) -> None:
         phases=phases, submission_from=submission_from, smtp_host=settings.PORTAL_SMTP_HOST
     )
 
-    services = {
-        spec.code: AccessService.objects.update_or_create(
-            code=spec.code,
-            defaults={
-                "name": spec.name,
-                "op25b_in_scope": spec.op25b_in_scope,
-                "blocks_static_ip": spec.blocks_static_ip,
-            },
-        )[0]
-        for spec in EXTRA_SERVICES
-    }
-    groups = {
-        spec.code: LineGroup.objects.update_or_create(
-            access_service=services[spec.service], code=spec.code, defaults={"name": spec.name}
-        )[0]
-        for spec in EXTRA_GROUPS
-    }
-    for spec in phases:
-        if spec.group == _FIBER_FOLLOWS:
-            RolloutPhase.objects.update_or_create(
-                line_group=groups["fiber-biz-1"],
-                stage=spec.stage,
-                defaults={"effective_at": spec.effective_at, "note": spec.note},
-            )
+    services = services_ensure(specs=EXTRA_SERVICES)
+    groups = line_groups_ensure(specs=EXTRA_GROUPS, services=services)
+    # Business fibre follows eADSL group 1's dates, so its static lines show the rule.
+    follows = [
+        PhaseSpec("fiber-biz-1", spec.stage, spec.effective_at, spec.note)
+        for spec in phases
+        if spec.group == _FIBER_FOLLOWS
+    ]
+    phases_ensure(phases=follows, groups=groups)
 
 
 @dataclass(frozen=True)
