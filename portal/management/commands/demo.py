@@ -99,12 +99,12 @@ class Command(BaseCommand):
             if not group.in_scope:
                 line = _("not blocked (service outside OP25B)")
             elif group.next_stage is None:
-                line = str(group.stage)
+                line = str(group.stage.label)
             else:
                 local = timezone.localtime(group.next_at)
                 line = _("%(stage)s; %(next)s from %(at)s") % {
-                    "stage": group.stage,
-                    "next": group.next_stage,
+                    "stage": group.stage.label,
+                    "next": group.next_stage.label,
                     "at": f"{local:%Y-%m-%d}",
                 }
             write(f"  {group.group:<12} {group.service:<28} {line}")
