@@ -20,7 +20,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format messages bench clean venv
+.PHONY: help run test lint format messages clean venv
 
 help:
 	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT) (no services needed)"
@@ -28,7 +28,6 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make format - ruff format and autofix"
 	@echo "make messages - refresh and compile the ja/en translation catalogues"
-	@echo "make bench  - the benchmarks in bench/, results in docs/benchmarks.md"
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found; install one or run make PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -65,9 +64,6 @@ test: lint
 messages: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore=.venv --ignore=var
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
-
-bench: $(VENV)/.installed-dev
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
