@@ -194,6 +194,9 @@ class Exemption(models.Model):
     class Meta:
         verbose_name = _("exemption")
         verbose_name_plural = _("exemptions")
+        permissions = [
+            ("grant_long_exemption", _("Can grant exemptions beyond the agent limit")),
+        ]
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(

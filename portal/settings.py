@@ -47,7 +47,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "blocking",
     "portal",
@@ -61,9 +67,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by authenticate() into a page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -108,6 +117,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Authentication
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is checked.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -255,6 +275,25 @@ PORTAL_POP_HOST = env_str("PORTAL_POP_HOST", "pop.example.ne.jp")
 PORTAL_IMAP_HOST = env_str("PORTAL_IMAP_HOST", "imap.example.ne.jp")
 # Documentation prefixes (RFC 5737 / RFC 3849) until an ISP sets its own.
 PORTAL_OUR_NETWORKS = env_list("PORTAL_OUR_NETWORKS", ["203.0.113.0/24", "2001:db8:100::/40"])
+
+# ---------------------------------------------------------------------------
+# Customer portal: guides, auto-configuration, exemption requests.
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Support console: roles, two-factor login, exemption limits.
+# ---------------------------------------------------------------------------
+# An agent may grant up to this many days; a supervisor up to the longer limit.
+PORTAL_EXEMPTION_MAX_DAYS_AGENT = env_int("PORTAL_EXEMPTION_MAX_DAYS_AGENT", 90)
+PORTAL_EXEMPTION_MAX_DAYS_SUPERVISOR = env_int("PORTAL_EXEMPTION_MAX_DAYS_SUPERVISOR", 730)
+
+# ---------------------------------------------------------------------------
+# Admin REST API
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Backend sync: the network and mail backends, and how changes reach them.
+# ---------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
 # Logging: everything to stderr; the process manager collects it.
