@@ -1,12 +1,39 @@
 """The audit trail's one writer: call it in the same transaction as the change."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
 from django.db import models
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
 from accounts.models import AuditEvent, Subscriber, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a staff or subscriber login, an API client, or the system.
+
+    API clients have no user; their label (`api:<key name>`) names them in the trail.
+    """
+
+    user: User | None
+    label: str
+    source_ip: str | None = None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Self:
+        user = request.user if request.user.is_authenticated else None
+        assert user is None or isinstance(user, User)
+        return cls(
+            user=user,
+            label=user.get_username() if user else "anonymous",
+            source_ip=request_source_ip(request),
+        )
+
+    @classmethod
+    def system(cls, label: str = "system") -> Self:
+        return cls(user=None, label=label)
 
 
 def audit_snapshot(obj: models.Model) -> dict[str, Any]:
@@ -49,4 +76,28 @@ def audit_record(
         after=after,
         reason=reason,
         source_ip=source_ip,
+    )
+
+
+def audit_record_by(
+    actor: Actor,
+    *,
+    action: str,
+    obj: models.Model,
+    subscriber: Subscriber | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """`audit_record` for an `Actor`, as services call it."""
+    return audit_record(
+        actor=actor.user,
+        actor_label=actor.label,
+        action=action,
+        obj=obj,
+        subscriber=subscriber,
+        before=before,
+        after=after,
+        reason=reason,
+        source_ip=actor.source_ip,
     )

@@ -292,3 +292,68 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("Audit events cannot be deleted."))
+
+
+class ApiKey(models.Model):
+    """A machine client of the admin API. Only a hash of the key is stored.
+
+    The key is `<prefix>.<secret>`; the prefix finds the row, the hash of the
+    whole key proves it. Scopes name what the client may do (`read`,
+    `exemptions:write`, ...); see `blocking.api` for the list.
+    """
+
+    name = models.CharField(
+        _("client name"),
+        max_length=64,
+        unique=True,
+        help_text=_("Names the client in the audit trail."),
+    )
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=128)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST with an `Idempotency-Key`, replayed for repeats."""
+
+    client = models.CharField(_("client"), max_length=150)
+    key = models.CharField(_("idempotency key"), max_length=200)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=500)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"))
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_client_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.key}"
