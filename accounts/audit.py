@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, Self
 
+from django.conf import settings
 from django.db import models
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
@@ -23,8 +24,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Self:
-        user = request.user if request.user.is_authenticated else None
-        assert user is None or isinstance(user, User)
+        user = request.user if isinstance(request.user, User) else None
         return cls(
             user=user,
             label=user.get_username() if user else "anonymous",
@@ -50,6 +50,12 @@ def request_source_ip(request: HttpRequest | None) -> str | None:
     """The client address as the (trusted) proxy or the socket gives it."""
     if request is None:
         return None
+    if settings.PORTAL_BEHIND_PROXY:
+        # Our own proxy appends the address it saw last; anything before it came
+        # from the client and can be forged.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR") or None
 
 
