@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from portal import views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.notice, name="notice"),
+    path("check/", views.checker, name="checker"),
     path("healthz", views.healthz, name="healthz"),
 ]
