@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import audit_record, audit_snapshot, request_source_ip
 from accounts.models import AccessService, AuditEvent, Line, LineGroup, Mailbox, Subscriber, User
 from blocking.policy import LineStatus, Rule
+from blocking.presentation import RULE_LABELS
 from blocking.selectors import lines_with_status
 
 # ---------------------------------------------------------------------------
@@ -206,14 +207,6 @@ class LineGroupAdmin(AuditedAdmin):
 # ---------------------------------------------------------------------------
 # Lines and their OP25B status
 # ---------------------------------------------------------------------------
-
-RULE_LABELS = {
-    Rule.SERVICE_NOT_IN_SCOPE: _("the access service is outside OP25B"),
-    Rule.STATIC_IP_NOT_BLOCKED: _("static-IP lines on this access service are not blocked"),
-    Rule.EXEMPTION: _("an exemption"),
-    Rule.NO_PHASE_YET: _("no rollout phase has begun for the line group"),
-    Rule.PHASE: _("the line group's rollout phase"),
-}
 
 
 def _when(moment: datetime) -> str:

@@ -57,7 +57,7 @@ class MailSettings:
         return self.submission_starts_at <= at
 
 
-def _auth_methods(
+def mailbox_auth_methods(
     offered: tuple[AuthMethod, ...], mailbox: Mailbox | None
 ) -> tuple[AuthMethod, ...]:
     """The service's methods, narrowed to what the mailbox's own access allows."""
@@ -102,7 +102,7 @@ def mail_settings_get(*, mailbox: Mailbox | None = None) -> MailSettings:
         tls_port = None
     elif tls_port is None:
         offered = tuple(m for m in offered if m is not AuthMethod.SMTP_AUTH_TLS)
-    methods = _auth_methods(offered, mailbox)
+    methods = mailbox_auth_methods(offered, mailbox)
     return MailSettings(
         mail_domain=settings.PORTAL_MAIL_DOMAIN,
         pop=ServerEndpoint(

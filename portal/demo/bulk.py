@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from accounts.models import IpAssignment, Line, Mailbox, Subscriber, User
 from blocking.models import Exemption
+from blocking.terms import EXEMPTION_TERMS_VERSION
 from portal.demo.bulk_plan import (
     _bulk_context,
     _bulk_plan,
@@ -21,7 +22,6 @@ from portal.demo.bulk_plan import (
     _BulkLine,
     bulk_account_id,
 )
-from portal.demo.personas import TERMS_VERSION
 from portal.demo.rows import rows_write
 
 DEFAULT_SUBSCRIBERS = 2000
@@ -161,7 +161,7 @@ def _bulk_exemption_row(
         e.ends_at,
         user_pk,
         e.requested_at,
-        TERMS_VERSION,
+        EXEMPTION_TERMS_VERSION,
         e.requested_at,
         context.supervisor_id if decided else None,
         e.decided_at,

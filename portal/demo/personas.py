@@ -18,12 +18,11 @@ from blocking.models import (
     SubmissionAccess,
     SubmissionAccessState,
 )
+from blocking.terms import EXEMPTION_TERMS_VERSION
 from portal.demo.staff import STAFF, Login, staff_ensure, staff_groups_ensure, user_ensure
 
 # Demo logins only: printed at the end of every run, never used outside a demo.
 SUBSCRIBER_PASSWORD = "demo-subscriber-2006"  # noqa: S105
-
-TERMS_VERSION = "2026-1"
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,11 @@ PERSONAS = (
     PersonaSpec(
         "tanaka", "田中 花子", Language.JAPANESE,
         lines=(LineSpec("tanaka@flets", "flets-west"),), mailboxes=("tanaka",),
+        exemption=ExemptionSpec(
+            ExemptionState.REQUESTED,
+            "家族のドメインのメールサーバーをこの回線で運用しています。",
+            starts=0, ends=90, requested=0, server_host="mail.tanaka-family.example.jp",
+        ),
     ),
     PersonaSpec(
         "suzuki", "鈴木 商店", Language.JAPANESE,
@@ -108,9 +112,11 @@ PERSONAS = (
             ExemptionState.DENIED,
             "I want to send mail directly from my PC.",
             starts=-5, ends=360, requested=-8, decided=-6,
+            # Staff answer in the subscriber's language.
             decision_message=(
-                "Please send through our server on port 587 instead; "
-                "the setup guide shows how."
+                "パソコンから直接送信するための適用除外はお受けしておりません。"
+                "当社のメールサーバー(587 番ポート)経由で送信してください。"
+                "設定ガイドに手順を掲載しています。"
             ),
         ),
     ),
@@ -143,7 +149,9 @@ def persona_roles() -> dict[str, str]:
     return {
         "demo": _("subscriber: eADSL line, mobile now, full in 30 days; one mailbox"),
         "sato": _("subscriber: eADSL line, fully blocked"),
-        "tanaka": _("subscriber: FLET'S West line, open; mobile in 7 days"),
+        "tanaka": _(
+            "subscriber: FLET'S West line, open; mobile in 7 days; exemption requested today"
+        ),
         "suzuki": _("subscriber: active exemption (granted by supervisor) for 60 more days"),
         "takahashi": _("subscriber: exemption request waiting for staff"),
         "ito": _("subscriber: exemption expired 20 days ago"),
@@ -229,7 +237,7 @@ def _persona_exemption_ensure(
             "starts_at": today + timedelta(days=spec.starts),
             "ends_at": today + timedelta(days=spec.ends),
             "requested_by": user,
-            "terms_version": TERMS_VERSION,
+            "terms_version": EXEMPTION_TERMS_VERSION,
             "terms_accepted_at": requested_at,
             "decided_by": supervisor if decided else None,
             "decided_at": day(spec.decided) if spec.decided is not None else None,

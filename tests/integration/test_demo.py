@@ -22,6 +22,7 @@ from blocking.models import (
 from blocking.policy import LineStatus, Rule
 from blocking.selectors import lines_with_status, subscriber_lines_with_status
 from blocking.stages import Stage
+from blocking.terms import EXEMPTION_TERMS_VERSION
 from portal.demo import jst_midnight
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,10 @@ def test_demo_personas_cover_each_exemption_state_and_suspension():
         supervisor,
         today + timedelta(days=60),
     )
-    assert (request.state, request.terms_version) == (ExemptionState.REQUESTED, "2026-1")
+    assert (request.state, request.terms_version) == (
+        ExemptionState.REQUESTED,
+        EXEMPTION_TERMS_VERSION,
+    )
     assert request.terms_accepted_at is not None
     assert Exemption.objects.get(line__subscriber__account_id="ito").state == "expired"
     assert Exemption.objects.get(line__subscriber__account_id="watanabe").state == "denied"

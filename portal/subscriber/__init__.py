@@ -1,0 +1,1 @@
+"""The subscriber's own pages: the dashboard of lines and mailboxes, and exemption requests."""
