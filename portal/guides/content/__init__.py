@@ -1,0 +1,1 @@
+"""Guide content: one module per mail program, each defining `GUIDE`."""

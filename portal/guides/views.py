@@ -1,0 +1,96 @@
+"""Setup guides and troubleshooting: public pages, filled in for a logged-in subscriber.
+
+Anyone may read them (the announcement sends people here); what a subscriber
+additionally sees is only their own mailbox, chosen by `selectors.mailbox_choose`.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from portal.guides.content.generic import SUMMARY
+from portal.guides.model import field_resolve, guide_resolve, guide_values, text_resolve
+from portal.guides.registry import GUIDES, guide_get
+from portal.guides.selectors import MailboxChoice, mailbox_choose
+from portal.guides.troubleshooting import PROBLEMS
+from portal.mail_settings import MailSettings, mail_settings_get
+
+
+def _settings_for(request: HttpRequest) -> tuple[MailSettings, MailboxChoice]:
+    choice = mailbox_choose(user=request.user, requested=request.GET.get("mailbox"))
+    return mail_settings_get(mailbox=choice.chosen), choice
+
+
+def _common_context(settings: MailSettings, choice: MailboxChoice) -> dict[str, object]:
+    # Links between the guide pages keep a chosen mailbox when there is a choice at all.
+    mailbox_query = ""
+    if choice.chosen is not None and len(choice.mailboxes) > 1:
+        mailbox_query = "?" + urlencode({"mailbox": choice.chosen.address})
+    return {
+        "mail": settings,
+        "mailbox_query": mailbox_query,
+        "summary": tuple(
+            field_resolve(item=item, values=guide_values(settings=settings)) for item in SUMMARY
+        ),
+        "choice": choice,
+        "suspended": choice.suspended,
+        "submission_open": settings.submission_available(at=timezone.now()),
+    }
+
+
+@require_safe
+def guide_list(request: HttpRequest) -> HttpResponse:
+    """Every program's guide, the values to enter, and the way to troubleshooting."""
+    settings, choice = _settings_for(request)
+    return render(
+        request,
+        "guides/guide_list.html",
+        {"guides": GUIDES.values(), **_common_context(settings, choice)},
+    )
+
+
+@require_safe
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One program's guide, filled in with the reader's values."""
+    guide = guide_get(slug=slug)
+    if guide is None:
+        return render(
+            request,
+            "guides/guide_not_found.html",
+            {"guides": GUIDES.values(), "slug": slug},
+            status=404,
+        )
+    settings, choice = _settings_for(request)
+    return render(
+        request,
+        "guides/guide_detail.html",
+        {
+            "guide": guide_resolve(guide=guide, settings=settings),
+            "guides": GUIDES.values(),
+            **_common_context(settings, choice),
+        },
+    )
+
+
+@require_safe
+def troubleshooting(request: HttpRequest) -> HttpResponse:
+    """The errors people see, each with its cause and links to the steps that fix it."""
+    settings, choice = _settings_for(request)
+    values = guide_values(settings=settings)
+    problems = [
+        {
+            "problem": problem,
+            "cause": text_resolve(text=problem.cause, values=values),
+            "fix": text_resolve(text=problem.fix, values=values),
+            "links": [(GUIDES[link.slug], link) for link in problem.links],
+        }
+        for problem in PROBLEMS
+    ]
+    return render(
+        request,
+        "guides/troubleshooting.html",
+        {"problems": problems, **_common_context(settings, choice)},
+    )
