@@ -50,13 +50,13 @@ def request_source_ip(request: HttpRequest | None) -> str | None:
     """The client address as the (trusted) proxy or the socket gives it."""
     if request is None:
         return None
-    if settings.PORTAL_BEHIND_PROXY:
+    if bool(getattr(settings, "PORTAL_BEHIND_PROXY", False)):
         # Our own proxy appends the address it saw last; anything before it came
         # from the client and can be forged.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).rsplit(",", 1)[-1].strip()
         if forwarded:
             return forwarded
-    return request.META.get("REMOTE_ADDR") or None
+    return str(request.META.get("REMOTE_ADDR") or "") or None
 
 
 def audit_record(
