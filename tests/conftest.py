@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 import redis
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
 from accounts.models import AccessService, IpAssignment, Line, LineGroup, Mailbox, Subscriber, User
@@ -110,6 +113,18 @@ def other_subscriber(announcement: None) -> Subscriber:
     make_line(hanako, "hanako@flets", group="flets-east")
     Mailbox.objects.create(subscriber=hanako, address="hanako@example.ne.jp", login="hanako")
     return hanako
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """Django's admin asks staff for their second factor: this client has passed it."""
+    client = Client()
+    client.force_login(admin_user)
+    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def at_jst(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

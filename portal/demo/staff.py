@@ -1,7 +1,9 @@
 """Staff roles (groups with their permissions) and the demo's user logins.
 
-`password_hash` serves every demo login (staff, personas and bulk subscribers);
-`user_ensure` the staff and the personas.
+The roles themselves are defined in `blocking.console.roles`. `password_hash`
+serves every demo login (staff, personas and bulk subscribers); `user_ensure`
+the staff and the personas; `staff_totp_ensure` gives each demo staff member an
+authenticator with a fixed secret (`manage.py totp_code <username>` shows its code).
 """
 
 from dataclasses import dataclass
@@ -9,19 +11,25 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from blocking.console.roles import AGENT_GROUP, AUDITOR_GROUP, SUPERVISOR_GROUP, staff_roles_ensure
 
 # Demo logins only: printed at the end of every run, never used outside a demo.
 AGENT_PASSWORD = "demo-agent-2006"  # noqa: S105
 SUPERVISOR_PASSWORD = "demo-supervisor-2006"  # noqa: S105
 AUDITOR_PASSWORD = "demo-auditor-2006"  # noqa: S105
 
-AGENT_GROUP = "support agent"
-SUPERVISOR_GROUP = "supervisor"
-AUDITOR_GROUP = "auditor"
-_STAFF_APPS = ("accounts", "blocking")
+# Demo authenticators only: fixed TOTP secrets (hex, 20 bytes) so that
+# `manage.py totp_code <username>` can print the current code of each.
+DEMO_TOTP_DEVICE = "demo authenticator"
+DEMO_TOTP_KEYS = {
+    "agent": "3132333435363738393031323334353637383930",
+    "supervisor": "64656d6f2d73757065727669736f722d32303036",
+    "auditor": "64656d6f2d61756469746f722d746f74702d3230",
+}
 
 
 @cache
@@ -32,34 +40,7 @@ def password_hash(*, password: str) -> str:
 
 def staff_groups_ensure() -> dict[str, Group]:
     """The three staff roles with their permissions, reset to these on every run."""
-    permissions = list(Permission.objects.filter(content_type__app_label__in=_STAFF_APPS))
-    view = [p for p in permissions if p.codename.startswith("view_")]
-    edit_exemptions = [
-        p for p in permissions if p.codename in ("add_exemption", "change_exemption")
-    ]
-    # The audit trail is append-only and written only by code, so nobody gets to
-    # add, change or delete it. Users stay with superusers: changing a user in the
-    # admin includes its is_superuser flag, which would let a supervisor make anyone
-    # (themselves included) a superuser.
-    withheld = (
-        "add_auditevent",
-        "change_auditevent",
-        "delete_auditevent",
-        "add_user",
-        "change_user",
-        "delete_user",
-    )
-    wanted = {
-        AGENT_GROUP: view + edit_exemptions,
-        SUPERVISOR_GROUP: [p for p in permissions if p.codename not in withheld],
-        AUDITOR_GROUP: view,
-    }
-    groups = {}
-    for name, group_permissions in wanted.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(group_permissions)
-        groups[name] = group
-    return groups
+    return staff_roles_ensure()
 
 
 def user_ensure(
@@ -121,5 +102,23 @@ def staff_ensure(*, groups: dict[str, Group]) -> dict[str, User]:
             is_staff=True,
         )
         user.groups.set([groups[spec.group]])
+        staff_totp_ensure(user=user)
         users[spec.username] = user
     return users
+
+
+def staff_totp_ensure(*, user: User) -> TOTPDevice:
+    """The demo staff member's authenticator, with its fixed secret, reset on every run."""
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_TOTP_DEVICE,
+        defaults={
+            "key": DEMO_TOTP_KEYS[user.get_username()],
+            "confirmed": True,
+            "last_t": -1,
+            "drift": 0,
+            "throttling_failure_count": 0,
+            "throttling_failure_timestamp": None,
+        },
+    )
+    return device

@@ -125,3 +125,13 @@ class Command(BaseCommand):
         pwidth = max(len(login.password) for login in result.logins)
         for login in result.logins:
             write(f"  {login.username:<{width}}  {login.password:<{pwidth}}  {login.role}")
+        write("")
+        write(
+            _(
+                "Staff sign in to the support console at %(url)s with their password and a "
+                "6-digit code from an authenticator app. For the demo staff, print the current "
+                "code with: python manage.py totp_code agent (or supervisor, auditor); "
+                "add --key for the secret to put in an authenticator app."
+            )
+            % {"url": "http://127.0.0.1:8000/staff/"}
+        )
