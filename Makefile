@@ -20,7 +20,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format messages clean venv browser-deps
+.PHONY: help run test lint format messages clean venv browser-deps bench prod-local
 
 help:
 	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT) (no services needed)"
@@ -28,6 +28,8 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make format - ruff format and autofix"
 	@echo "make messages - refresh and compile the ja/en translation catalogues"
+	@echo "make bench  - the backend sync benchmarks (PostgreSQL and Redis at 127.0.0.1)"
+	@echo "make prod-local - the production processes without Docker on http://127.0.0.1:8000 (PostgreSQL and Redis)"
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found; install one or run make PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -42,10 +44,23 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# Beside the portal: both reference backends, a Celery worker and beat on the
+# file broker under var/ (logs in var/*.log); they stop when runserver stops.
+# The backends start empty, so the demo's whole desired state is pushed to them.
 run: $(VENV)/.installed
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(PY) manage.py demo --if-empty
+	@set -m; pids=""; \
+	trap 'kill $$pids 2>/dev/null; wait 2>/dev/null' EXIT; trap 'exit 0' INT TERM HUP; \
+	$(PY) -m blocking.sync.reference network --port 8101 >var/network-backend.log 2>&1 & pids="$$pids $$!"; \
+	$(PY) -m blocking.sync.reference mail --port 8102 >var/mail-backend.log 2>&1 & pids="$$pids $$!"; \
+	DJANGO_DEBUG=1 $(PY) -m celery -A portal worker --pool solo --loglevel INFO \
+	  >var/worker.log 2>&1 & pids="$$pids $$!"; \
+	DJANGO_DEBUG=1 $(PY) -m celery -A portal beat --schedule var/celerybeat-schedule \
+	  --loglevel INFO >var/beat.log 2>&1 & pids="$$pids $$!"; \
+	echo "Started the reference backends (:8101, :8102), a worker and beat; logs in var/"; \
+	DJANGO_DEBUG=1 $(PY) manage.py sync_push; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
@@ -67,9 +82,21 @@ browser-deps:
 test: lint browser-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks against PostgreSQL and Redis at 127.0.0.1 (database portal_bench, made and
+# filled with the million-subscriber demo on the first run); results in docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
+
+bench: $(VENV)/.installed
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/sync_bench.py
+
 messages: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore=.venv --ignore=var
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# gunicorn, Celery worker and beat, the reference backends: DEBUG off, JSON logs (bin/prod-local).
+prod-local: $(VENV)/.installed
+	VENV=$(VENV) bin/prod-local

@@ -331,3 +331,12 @@ class SubmissionAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailbox}: {self.state}"
+
+
+from blocking.sync.models import (  # noqa: E402, F401 - the outbox's models belong to this app
+    SyncAttempt,
+    SyncChange,
+    SyncCircuit,
+    SyncReconciliation,
+    SyncState,
+)

@@ -1,11 +1,12 @@
 """The write services: each refusal is a clear ValidationError, each act is audited."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.audit import Actor
 from accounts.models import AccessService, AuditEvent, LineGroup, Mailbox, Subscriber, User
@@ -24,6 +25,13 @@ from blocking.terms import EXEMPTION_TERMS_VERSION
 from tests.conftest import make_line
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The refusals are matched by their English text; Japanese is the default.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def password_step(client: Client, username: str, password: str, next_url: str = 
     data = {"username": username, "password": password}
     if next_url:
         data["next"] = next_url
-    return client.post(reverse("console:login"), data)
+    return client.post(reverse("console:login"), data, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_login_then_code_opens_the_console(client: Client, agent: User) -> None:
@@ -47,7 +47,7 @@ def test_wrong_code_is_refused_with_a_message(client: Client, agent: User) -> No
     password_step(client, "agent", "agent-password-2006")
     wrong = f"{(int(current_code()) + 1) % 1_000_000:06d}"
 
-    response = client.post(reverse("console:verify"), {"token": wrong})
+    response = client.post(reverse("console:verify"), {"token": wrong}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     assert "That code is not right" in response.content.decode()

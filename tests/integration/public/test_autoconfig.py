@@ -73,7 +73,11 @@ def test_thunderbird_config_without_address_has_placeholders(
 
 
 def test_thunderbird_config_foreign_domain_404(client: Client, announcement: None) -> None:
-    response = client.get(reverse("autoconfig_thunderbird"), {"emailaddress": "x@gmail.com"})
+    response = client.get(
+        reverse("autoconfig_thunderbird"),
+        {"emailaddress": "x@gmail.com"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert (response.status_code, response["Content-Type"]) == (404, "text/plain; charset=utf-8")
     assert response.content.decode() == "Only addresses in example.ne.jp can be configured here.\n"
 

@@ -15,7 +15,12 @@ PASSWORD = "correct-horse-battery"
 
 
 def login(client: Client, username: str, password: str, **extra: str):
-    return client.post(reverse("login"), {"username": username, "password": password, **extra})
+    """Post the login form; `HTTP_*` keywords are request headers, the rest form fields."""
+    headers = {key: value for key, value in extra.items() if key.startswith("HTTP_")}
+    fields = {key: value for key, value in extra.items() if not key.startswith("HTTP_")}
+    return client.post(
+        reverse("login"), {"username": username, "password": password, **fields}, **headers
+    )
 
 
 def test_login_page_labels_account_id(client):
