@@ -28,7 +28,7 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make format - ruff format and autofix"
 	@echo "make messages - refresh and compile the ja/en translation catalogues"
-	@echo "make bench  - the backend sync benchmarks (PostgreSQL and Redis at 127.0.0.1)"
+	@echo "make bench  - the backend sync and load benchmarks (PostgreSQL and Redis at 127.0.0.1)"
 	@echo "make prod-local - the production processes without Docker on http://127.0.0.1:8000 (PostgreSQL and Redis)"
 
 $(VENV)/.installed: requirements.txt
@@ -89,6 +89,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 
 bench: $(VENV)/.installed
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/sync_bench.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load_bench.py
 
 messages: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore=.venv --ignore=var

@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from accounts.models import Mailbox
 from blocking.models import AuthMethod
 from blocking.selectors import submission_service_get
+from portal.published import SUBMISSION_SERVICE, published_get
 
 Security = Literal["ssl", "starttls", "none"]
 
@@ -78,10 +79,11 @@ def mailbox_auth_methods(
 def mail_settings_get(*, mailbox: Mailbox | None = None) -> MailSettings:
     """The settings, personalised for `mailbox` if given.
 
-    One query. Fetch the mailbox with `select_related("submission_access")` so
-    its own access (narrower methods, suspension) costs no further query.
+    One query, none while the submission service is cached (portal/published.py). Fetch
+    the mailbox with `select_related("submission_access")` so its own access (narrower
+    methods, suspension) costs no further query.
     """
-    service = submission_service_get()
+    service = published_get(name=SUBMISSION_SERVICE, build=lambda: (submission_service_get(), None))
     if service is None:
         host = settings.PORTAL_SMTP_HOST
         port = settings.PORTAL_SUBMISSION_PORT

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.isp",
+                "portal.context_processors.nav_urls",
             ],
         },
     },
@@ -305,6 +306,9 @@ PORTAL_OUR_NETWORKS = env_list("PORTAL_OUR_NETWORKS", ["203.0.113.0/24", "2001:d
 # ---------------------------------------------------------------------------
 # Customer portal: guides, auto-configuration, exemption requests.
 # ---------------------------------------------------------------------------
+# The notice's content and the submission service are cached this many seconds for every
+# visitor (portal/published.py); staff changes drop them at once. 0 turns caching off.
+PORTAL_PUBLIC_CACHE_SECONDS = env_int("PORTAL_PUBLIC_CACHE_SECONDS", 30)
 # Ports the mail programs are told (portal/mail_settings.py). The submission
 # service row in the database wins for 587/465; these apply until it exists.
 PORTAL_POP_PORT = env_int("PORTAL_POP_PORT", 995)

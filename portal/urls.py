@@ -13,9 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("blocking.console.urls")),
     path("api/", include("blocking.api.urls")),
+    # The busiest addresses of announcement week (the notice, the mail programs'
+    # auto-configuration) first: URLs are tried in order. No two of these overlap.
+    path("", include("portal.site_urls")),
+    path("", include("portal.autoconfig.urls")),
     path("", include("accounts.urls")),
     path("", include("portal.subscriber_urls")),
     path("", include("portal.guides.urls")),
-    path("", include("portal.autoconfig.urls")),
-    path("", include("portal.site_urls")),
 ]

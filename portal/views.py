@@ -2,23 +2,25 @@
 
 Both are read-only and anonymous. Each runs three queries whatever the size of
 the schedule: the line groups with their services, their phases, and the
-submission service (through `mail_settings_get`).
+submission service (through `mail_settings_get`); the notice's content is then
+kept for a few seconds (portal/published.py), so most visits run none.
 """
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.audit import request_source_ip
@@ -36,6 +38,7 @@ from blocking.advice import (
 from blocking.selectors import ServiceSchedule, schedule_by_service
 from blocking.stages import Stage
 from portal.mail_settings import MailSettings, mail_settings_get
+from portal.published import NOTICE, published_get
 
 
 def url_or_none(name: str, *args: str) -> str | None:
@@ -239,18 +242,34 @@ def _figures(schedule: list[ServiceSchedule], mail: MailSettings, at: datetime) 
     }
 
 
-@require_safe
-def notice(request: HttpRequest) -> HttpResponse:
-    """The public notice: what is blocked from when, for whom, and port 587."""
-    at = timezone.now()
+def notice_turns_at(
+    *, schedule: list[ServiceSchedule], mail: MailSettings, at: datetime
+) -> datetime:
+    """The next instant the notice changes by itself: a phase begins, port 587 opens, or the
+    date (Japan time) turns, which moves "today" on the timeline."""
+    tomorrow = timezone.localtime(at) + timedelta(days=1)
+    moments = [tomorrow.replace(hour=0, minute=0, second=0, microsecond=0)]
+    moments += [
+        phase.effective_at
+        for item in schedule
+        for row in item.groups
+        for phase in row.phases
+        if phase.effective_at > at
+    ]
+    if mail.submission_starts_at > at:
+        moments.append(mail.submission_starts_at)
+    return min(moments)
+
+
+def _notice_content(request: HttpRequest, at: datetime) -> tuple[str, datetime]:
     schedule = schedule_by_service(at=at)
     mail = mail_settings_get()
-    return render(
-        request,
-        "portal/notice.html",
+    content = render_to_string(
+        "portal/_notice_content.html",
         {
             "schedule": schedule,
             "mail": mail,
+            "as_of": at,
             "has_static_exception": any(
                 s.service.op25b_in_scope and not s.service.blocks_static_ip for s in schedule
             ),
@@ -259,7 +278,23 @@ def notice(request: HttpRequest) -> HttpResponse:
             "guides_url": url_or_none("guide_list"),
             **_figures(schedule, mail, at),
         },
+        request=request,
     )
+    return content, notice_turns_at(schedule=schedule, mail=mail, at=at)
+
+
+@require_safe
+def notice(request: HttpRequest) -> HttpResponse:
+    """The public notice: what is blocked from when, for whom, and port 587.
+
+    Its content is the same for every visitor in a language, so it is kept for a few seconds
+    (portal/published.py); the page around it (CSRF token, menu) is made for each request.
+    """
+    at = timezone.now()
+    content = published_get(
+        name=NOTICE, variant=get_language(), build=lambda: _notice_content(request, at)
+    )
+    return render(request, "portal/notice.html", {"content": content})
 
 
 # ---------------------------------------------------------------------------

@@ -120,10 +120,11 @@ class MailboxSerializer(serializers.ModelSerializer):
 
 class SubscriberSerializer(serializers.ModelSerializer):
     preferred_language = serializers.ChoiceField(choices=Language.choices)
-    line_ids = serializers.SlugRelatedField(
-        source="lines", slug_field="line_id", many=True, read_only=True
+    # Set by accounts.selectors.subscriber_identifiers_attach: two queries for a whole page.
+    line_ids = serializers.ListField(child=serializers.CharField(), read_only=True)
+    mailboxes = serializers.ListField(
+        child=serializers.CharField(), source="mailbox_addresses", read_only=True
     )
-    mailboxes = serializers.SlugRelatedField(slug_field="address", many=True, read_only=True)
 
     class Meta:
         model = Subscriber

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.db import transaction
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Line, LineGroup, Mailbox, Subscriber
+from accounts.selectors import subscriber_identifiers_attach
 from blocking import services
 from blocking.api import filters
 from blocking.api import serializers as s
@@ -86,13 +87,12 @@ class SubscriberList(ApiView, generics.ListAPIView):
     serializer_class = s.SubscriberSerializer
     filterset_class = filters.SubscriberFilter
     ordering = "account_id"
-    queryset = Subscriber.objects.prefetch_related(
-        Prefetch("lines", Line.objects.only("id", "line_id", "subscriber_id").order_by("line_id")),
-        Prefetch(
-            "mailboxes",
-            Mailbox.objects.only("id", "address", "subscriber_id").order_by("address"),
-        ),
-    )
+    queryset = Subscriber.objects.all()
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        subscriber_identifiers_attach(subscribers=page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class SubscriberDetail(ApiView):

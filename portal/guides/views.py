@@ -4,19 +4,23 @@ Anyone may read them (the announcement sends people here); what a subscriber
 additionally sees is only their own mailbox, chosen by `selectors.mailbox_choose`.
 """
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from portal.guides.content.generic import SUMMARY
-from portal.guides.model import field_resolve, guide_resolve, guide_values, text_resolve
+from portal.guides.model import Guide, field_resolve, guide_resolve, guide_values, text_resolve
 from portal.guides.registry import GUIDES, guide_get
 from portal.guides.selectors import MailboxChoice, mailbox_choose
 from portal.guides.troubleshooting import PROBLEMS
 from portal.mail_settings import MailSettings, mail_settings_get
+from portal.published import GUIDE, published_get
 
 
 def _settings_for(request: HttpRequest) -> tuple[MailSettings, MailboxChoice]:
@@ -52,9 +56,28 @@ def guide_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _guide_detail_content(request: HttpRequest, guide: Guide) -> tuple[str, datetime | None]:
+    settings, choice = _settings_for(request)
+    content = render_to_string(
+        "guides/_guide_detail_content.html",
+        {
+            "guide": guide_resolve(guide=guide, settings=settings),
+            "guides": GUIDES.values(),
+            **_common_context(settings, choice),
+        },
+        request=request,
+    )
+    # "Available from <date>" goes once port 587 opens.
+    return content, settings.submission_starts_at
+
+
 @require_safe
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One program's guide, filled in with the reader's values."""
+    """One program's guide, filled in with the reader's values.
+
+    What anonymous readers see is the same for all of them in a language, so it is kept for a
+    few seconds (portal/published.py); a subscriber's own values are never cached.
+    """
     guide = guide_get(slug=slug)
     if guide is None:
         return render(
@@ -63,15 +86,16 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {"guides": GUIDES.values(), "slug": slug},
             status=404,
         )
-    settings, choice = _settings_for(request)
+    if request.user.is_authenticated:
+        content = _guide_detail_content(request, guide)[0]
+    else:
+        content = published_get(
+            name=GUIDE,
+            variant=f"{slug}:{get_language()}",
+            build=lambda: _guide_detail_content(request, guide),
+        )
     return render(
-        request,
-        "guides/guide_detail.html",
-        {
-            "guide": guide_resolve(guide=guide, settings=settings),
-            "guides": GUIDES.values(),
-            **_common_context(settings, choice),
-        },
+        request, "guides/guide_detail.html", {"content": content, "guide_name": guide.name}
     )
 
 
