@@ -202,6 +202,7 @@ class Endpoint:
     requests: list[Request]
     expect: int = 200
     aim: float = 0.5
+    floor: str = ""  # the key of the yardstick with the same login and framing, if any
 
 
 @dataclass
@@ -410,21 +411,44 @@ def endpoints(server: Server) -> list[Endpoint]:
             [Request("/bench/layout", headers=ja)],
             aim=0,
         ),
-        Endpoint("notice", "`/` the notice (anonymous, ja)", [Request("/", headers=ja)]),
+        Endpoint(
+            "subscriber",
+            '"ok" for a logged-in subscriber (`/bench/subscriber`): the floor of their pages',
+            [Request("/bench/subscriber", headers=h) for h in dashboards],
+            aim=0,
+        ),
+        Endpoint(
+            "api",
+            "an empty API answer (`/bench/api`, API key): the floor of the API",
+            [Request("/bench/api", headers=bearer)],
+            aim=0,
+        ),
+        Endpoint(
+            "staff",
+            '"ok" for staff past TOTP (`/bench/staff`): the floor of the console',
+            [Request("/bench/staff", headers=staff)],
+            aim=0,
+        ),
+        Endpoint(
+            "notice", "`/` the notice (anonymous, ja)", [Request("/", headers=ja)], floor="layout"
+        ),
         Endpoint(
             "dashboard",
             "`/my/` the dashboard (a bulk subscriber, 4 in turn)",
             [Request("/my/", headers=h) for h in dashboards],
+            floor="subscriber",
         ),
         Endpoint(
             "guide",
             "`/guides/thunderbird/` (anonymous)",
             [Request("/guides/thunderbird/", headers=ja)],
+            floor="layout",
         ),
         Endpoint(
             "guide_subscriber",
             "`/guides/thunderbird/` (logged in: filled in)",
             [Request("/guides/thunderbird/", headers=h) for h in dashboards],
+            floor="subscriber",
         ),
         Endpoint(
             "autoconfig",
@@ -450,27 +474,32 @@ def endpoints(server: Server) -> list[Endpoint]:
             "api_subscribers",
             "`/api/v1/subscribers/` (API key, first page)",
             [Request("/api/v1/subscribers/", headers=bearer)],
+            floor="api",
         ),
         Endpoint(
             "api_lines",
             "`/api/v1/lines/` (API key, first page, with status)",
             [Request("/api/v1/lines/", headers=bearer)],
+            floor="api",
         ),
         Endpoint(
             "api_exemptions",
             "`/api/v1/exemptions/` (API key, first page)",
             [Request("/api/v1/exemptions/", headers=bearer)],
+            floor="api",
         ),
         Endpoint(
             "search_id",
             "`/staff/search/?q=<account ID>` (agent; 50 IDs, a redirect each)",
             [Request(f"/staff/search/?q={a}", headers=staff) for a in accounts],
             expect=302,
+            floor="staff",
         ),
         Endpoint(
             "search_name",
             "`/staff/search/?q=<family name>` (agent; a page of 20 results)",
             [Request(f"/staff/search/?q={quote(n)}", headers=staff) for n in found["names"][:20]],
+            floor="staff",
         ),
     ]
 
@@ -513,15 +542,16 @@ def results_write(
     bare: list[Result], results: list[Result], started: datetime, load: tuple[float, float]
 ) -> None:
     bare_rate = sum(r.rate for r in bare) / len(bare)
+    floors = {r.endpoint.key: r.rate for r in results}
     rows = [
-        "| endpoint | requests/s | ratio to bare | p50 | p99 | aim | |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| endpoint | requests/s | ratio to bare | p50 | p99 | aim | | ratio to its floor |",
+        "|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for when, result in zip(("first", "last"), bare, strict=True):
         rows.append(
             f"| bare Django view (`/bench/bare`), {when} | {result.rate:,.0f} | "
             f"{result.rate / bare_rate:.2f} | "
-            f"{result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms | | |"
+            f"{result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms | | | |"
         )
     for result in results:
         ratio = result.rate / bare_rate
@@ -534,9 +564,12 @@ def results_write(
             else "**short**"
         )
         errors = f" ({result.errors} errors)" if result.errors else ""
+        floor_rate = floors.get(result.endpoint.floor)
+        to_floor = f"{result.rate / floor_rate:.2f} ({result.endpoint.floor})" if floor_rate else ""
         rows.append(
             f"| {result.endpoint.label} | {result.rate:,.0f} | {ratio:.2f} | "
-            f"{result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms | {aim} | {met}{errors} |"
+            f"{result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms | {aim} | {met}{errors} | "
+            f"{to_floor} |"
         )
     section = "\n".join(
         [

@@ -1,11 +1,16 @@
 """Reads: the facts `blocking.policy` needs, gathered in a constant number of queries."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from accounts.models import AccessService, IpAssignment, Line, LineGroup, Subscriber
+from django.db import connection
+from django.db.models import QuerySet
+
+from accounts.models import AccessService, IpAssignment, Line, LineGroup, Subscriber, User
 from blocking.models import (
     DestinationEntry,
     DestinationList,
@@ -40,11 +45,43 @@ def phases_by_group(*, group_ids: Iterable[int]) -> dict[int, tuple[Phase, ...]]
     return {group_id: tuple(phases) for group_id, phases in found.items()}
 
 
+def _granted_exemptions(line_ids: Iterable[int]) -> QuerySet[Exemption]:
+    return Exemption.objects.filter(line_id__in=line_ids, state__in=_GRANTED_STATES)
+
+
+@lru_cache(maxsize=256)
+def _granted_exemptions_sql(vendor: str, lines: int) -> str | None:
+    """`_granted_exemptions` of this many lines as SQL, compiled once by the ORM.
+
+    Preparing each line's ID and compiling cost the API's line list more than running the
+    query. Its parameters are the IDs, then the states; None if the ORM orders them
+    otherwise (then the queryset runs as it is).
+    """
+    placeholders = range(1, lines + 1)
+    sql, params = _granted_exemptions(placeholders).query.sql_with_params()
+    return str(sql) if list(params) == [*placeholders, *_GRANTED_STATES] else None
+
+
 def exemption_windows_by_line(*, line_ids: Iterable[int]) -> dict[int, tuple[ExemptionWindow, ...]]:
-    """Every granted exemption window of each line: one query."""
+    """Every granted exemption window of each line: one query (none for no lines)."""
+    unique = list(dict.fromkeys(line_ids))
+    if not unique:
+        return {}
+    sql = _granted_exemptions_sql(connection.vendor, len(unique))
+    rows: Iterable[Exemption] = (
+        Exemption.objects.raw(sql, [*unique, *_GRANTED_STATES])
+        if sql is not None
+        else _granted_exemptions(unique)
+    )
+    return exemption_windows(rows)
+
+
+def exemption_windows(rows: Iterable[Exemption]) -> dict[int, tuple[ExemptionWindow, ...]]:
+    """The windows in which `rows` keep (or kept) port 25 open, by line; rows of any state."""
     found: dict[int, list[ExemptionWindow]] = defaultdict(list)
-    rows = Exemption.objects.filter(line_id__in=list(line_ids), state__in=_GRANTED_STATES)
     for row in rows:
+        if row.state not in _GRANTED_STATES:
+            continue
         until = row.in_force_until
         if until is not None and until > row.starts_at:
             found[row.line_id].append(
@@ -78,6 +115,143 @@ def lines_with_status(*, lines: Iterable[Line], at: datetime) -> list[tuple[Line
         (line, line_status(line_facts(line=line, phases=phases, exemptions=exemptions), at))
         for line in lines
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFacts:
+    """What a line's status and the API's line rows read of its line group."""
+
+    code: str
+    service_code: str
+    service_in_scope: bool
+    service_blocks_static_ip: bool
+    phases: tuple[Phase, ...]
+
+
+def _group_facts(group_ids: Iterable[int]) -> QuerySet[LineGroup, tuple[Any, ...]]:
+    return (
+        LineGroup.objects.filter(pk__in=group_ids)
+        .order_by("pk", "phases__effective_at")
+        .values_list(
+            "pk",
+            "code",
+            "access_service__code",
+            "access_service__op25b_in_scope",
+            "access_service__blocks_static_ip",
+            "phases__pk",
+            "phases__stage",
+            "phases__effective_at",
+        )
+    )
+
+
+@lru_cache(maxsize=64)
+def _group_facts_sql(vendor: str, groups: int) -> str | None:
+    """`_group_facts` of this many groups as SQL, compiled once by the ORM (as
+    `_granted_exemptions_sql`); its parameters are the IDs.
+
+    PostgreSQL's driver returns each column as the Python value Django would make of it;
+    elsewhere (SQLite's booleans and times) the queryset runs, with Django's converters.
+    """
+    if vendor != "postgresql":
+        return None
+    placeholders = range(1, groups + 1)
+    sql, params = _group_facts(placeholders).query.sql_with_params()
+    return str(sql) if list(params) == list(placeholders) else None
+
+
+def group_facts_by_id(*, group_ids: Iterable[int]) -> dict[int, GroupFacts]:
+    """Each line group with its access service and its schedule: one query.
+
+    The same facts as Line's select_related("line_group__access_service") and
+    `phases_by_group`, without joining the small tables onto every line of a page.
+    """
+    wanted = list(dict.fromkeys(group_ids))
+    if not wanted:
+        return {}
+    sql = _group_facts_sql(connection.vendor, len(wanted))
+    rows: Iterable[tuple[Any, ...]]
+    if sql is None:
+        rows = _group_facts(wanted)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, wanted)
+            rows = cursor.fetchall()
+    groups: dict[int, tuple[str, str, bool, bool]] = {}
+    phases: dict[int, list[Phase]] = defaultdict(list)
+    for group_id, code, service, in_scope, blocks_static, phase_id, stage, effective_at in rows:
+        groups[group_id] = (code, service, in_scope, blocks_static)
+        if phase_id is not None:
+            phases[group_id].append(
+                Phase(stage=Stage(stage), effective_at=effective_at, phase_id=phase_id)
+            )
+    return {
+        group_id: GroupFacts(code, service, in_scope, blocks_static, tuple(phases[group_id]))
+        for group_id, (code, service, in_scope, blocks_static) in groups.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class LineRef:
+    """A line as its status needs it, without loading the Line."""
+
+    pk: int
+    line_group_id: int
+    static_ip: bool
+
+
+def line_statuses(
+    *, lines: Sequence[LineRef], groups: Mapping[int, GroupFacts], at: datetime
+) -> list[LineStatus]:
+    """The status at `at` of each line (groups from `group_facts_by_id`): one query at most.
+
+    `line_status` is pure, so lines with equal facts (most of a page: same group, no
+    exemption) share one computed status object.
+    """
+    exemptions = exemption_windows_by_line(line_ids=[line.pk for line in lines])
+    computed: dict[LineFacts, LineStatus] = {}
+    statuses = []
+    for line in lines:
+        group = groups[line.line_group_id]
+        facts = LineFacts(
+            service_in_scope=group.service_in_scope,
+            service_blocks_static_ip=group.service_blocks_static_ip,
+            static_ip=line.static_ip,
+            phases=group.phases,
+            exemptions=exemptions.get(line.pk, ()),
+        )
+        status = computed.get(facts)
+        if status is None:
+            status = computed[facts] = line_status(facts, at)
+        statuses.append(status)
+    return statuses
+
+
+def _usernames(ids: Iterable[int]) -> QuerySet[User, tuple[int, str]]:
+    return User.objects.filter(pk__in=ids).order_by().values_list("pk", "username")
+
+
+@lru_cache(maxsize=256)
+def _usernames_sql(vendor: str, users: int) -> str | None:
+    """`_usernames` of this many users as SQL, compiled once by the ORM (as
+    `_granted_exemptions_sql`); its parameters are the IDs."""
+    placeholders = range(1, users + 1)
+    sql, params = _usernames(placeholders).query.sql_with_params()
+    return str(sql) if list(params) == list(placeholders) else None
+
+
+def usernames_by_id(*, ids: Iterable[int | None]) -> dict[int, str]:
+    """The username of each user (None skipped): one query, none without users."""
+    wanted = list({pk for pk in ids if pk is not None})
+    if not wanted:
+        return {}
+    sql = _usernames_sql(connection.vendor, len(wanted))
+    if sql is None:
+        return dict(_usernames(wanted))
+    # An integer and a string: no database needs Django's converters for them.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, wanted)
+        return dict(cursor.fetchall())
 
 
 def subscriber_lines_with_status(

@@ -38,7 +38,7 @@ from blocking.advice import (
 from blocking.selectors import ServiceSchedule, schedule_by_service
 from blocking.stages import Stage
 from portal.mail_settings import MailSettings, mail_settings_get
-from portal.published import NOTICE, published_get
+from portal.published import NOTICE, published_page
 
 
 def url_or_none(name: str, *args: str) -> str | None:
@@ -287,14 +287,17 @@ def _notice_content(request: HttpRequest, at: datetime) -> tuple[str, datetime]:
 def notice(request: HttpRequest) -> HttpResponse:
     """The public notice: what is blocked from when, for whom, and port 587.
 
-    Its content is the same for every visitor in a language, so it is kept for a few seconds
-    (portal/published.py); the page around it (CSRF token, menu) is made for each request.
+    It is the same for every visitor in a language, so it is kept for a few seconds
+    (portal/published.py): the whole page for most visitors, the content otherwise.
     """
     at = timezone.now()
-    content = published_get(
-        name=NOTICE, variant=get_language(), build=lambda: _notice_content(request, at)
+    return published_page(
+        request,
+        name=NOTICE,
+        variant=get_language(),
+        build=lambda: _notice_content(request, at),
+        template="portal/notice.html",
     )
-    return render(request, "portal/notice.html", {"content": content})
 
 
 # ---------------------------------------------------------------------------

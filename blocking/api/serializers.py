@@ -1,11 +1,24 @@
-"""What the admin API reads and writes. Field names are the domain's words (design §2)."""
+"""What the admin API reads and writes. Field names are the domain's words (design §2).
 
+The serializers of the busiest reads (subscribers, lines with their status, exemptions)
+declare their fields for the schema and for the browsable API, but write their output
+themselves: DRF's generic `to_representation` walks every field of every row (sources,
+`get_attribute`, a time zone lookup per date), which cost more than the rest of the request.
+Each hand-written `to_representation` must give what the generic one gives, field for field;
+tests/integration/api/test_representations.py compares the two.
+"""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from types import SimpleNamespace
+from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Language, Line, Mailbox, Subscriber
+from accounts.models import Language, Line, Mailbox, Subscriber, User
 from blocking.models import (
     AuthMethod,
     DestinationEntry,
@@ -16,9 +29,35 @@ from blocking.models import (
     SubmissionAccessState,
 )
 from blocking.policy import Advice, LineStatus, Rule
+from blocking.selectors import GroupFacts
 from blocking.stages import SCHEDULABLE_STAGES, Stage
 from blocking.sync.models import SyncAttempt, SyncBackend, SyncChange, SyncOutcome, SyncResource
 from blocking.sync.models import SyncState as SyncChangeState
+
+# ---------------------------------------------------------------------------
+# Output written by hand (see the module's docstring)
+# ---------------------------------------------------------------------------
+
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_text(value: datetime | None, tz: tzinfo) -> str | None:
+    """`DateTimeField().to_representation(value)` with the current time zone `tz` looked up once.
+
+    ISO 8601 in that zone, `Z` for UTC, as DATETIME_FORMAT "iso-8601" asks.
+    """
+    if value is None:
+        return None
+    if value.utcoffset() is None:  # naive: never from the database, so leave it to DRF
+        return _DATETIME.to_representation(value)
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def current_timezone() -> tzinfo:
+    """The zone DateTimeField writes in (None only with USE_TZ off, which the portal never is)."""
+    return timezone.get_current_timezone()
+
 
 # ---------------------------------------------------------------------------
 # Status (computed, never stored: blocking.policy.line_status)
@@ -58,6 +97,43 @@ class LineStatusSerializer(serializers.Serializer):
     exemption = StatusExemptionSerializer(allow_null=True)
     next_change = StatusChangeSerializer(allow_null=True)
 
+    def to_representation(self, instance: LineStatus) -> dict[str, Any]:
+        return status_representation(instance, current_timezone())
+
+
+def status_representation(status: LineStatus, tz: tzinfo) -> dict[str, Any]:
+    """LineStatusSerializer's output, nested serializers included."""
+    phase, exemption, change = status.phase, status.exemption, status.next_change
+    return {
+        "at": datetime_text(status.at, tz),
+        "scheduled": status.scheduled.value,
+        "effective": status.effective.value,
+        "blocked": status.blocked,
+        "rule": status.rule.value,
+        "advice": status.advice.value,
+        "phase": None
+        if phase is None
+        else {
+            "id": phase.phase_id,
+            "stage": phase.stage.value,
+            "effective_at": datetime_text(phase.effective_at, tz),
+        },
+        "exemption": None
+        if exemption is None
+        else {
+            "id": exemption.exemption_id,
+            "starts_at": datetime_text(exemption.starts_at, tz),
+            "ends_at": datetime_text(exemption.ends_at, tz),
+        },
+        "next_change": None
+        if change is None
+        else {
+            "at": datetime_text(change.at, tz),
+            "effective": change.effective.value,
+            "rule": change.rule.value,
+        },
+    }
+
 
 # ---------------------------------------------------------------------------
 # Subscribers, lines, mailboxes
@@ -81,6 +157,85 @@ class LineSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField(source="line.created_at")
     status = LineStatusSerializer()
+
+    def to_representation(self, instance: LineWithStatus) -> dict[str, Any]:
+        tz = current_timezone()
+        line = instance.line
+        group = line.line_group
+        return line_representation(
+            line,
+            account_id=line.subscriber.account_id,
+            access_service=group.access_service.code,
+            line_group=group.code,
+            status=status_representation(instance.status, tz),
+            tz=tz,
+        )
+
+
+# Read as attributes, so both a Line and a row of its values (a SimpleNamespace) will do; the
+# model's own properties compute what is derived.
+LINE_ROW_FIELDS = (
+    "id",
+    "line_id",
+    "line_group_id",
+    "ip_assignment",
+    "ip_address",
+    "ip_prefix_length",
+    "created_at",
+    "subscriber__account_id",
+)
+_ip_network = Line.ip_network.fget
+line_static_ip = Line.static_ip.fget
+
+
+def line_representation(
+    line: Line | SimpleNamespace,
+    *,
+    account_id: str,
+    access_service: str,
+    line_group: str,
+    status: dict[str, Any],
+    tz: tzinfo,
+) -> dict[str, Any]:
+    """LineSerializer's output."""
+    return {
+        "line_id": line.line_id,
+        "account_id": account_id,
+        "access_service": access_service,
+        "line_group": line_group,
+        "ip_assignment": line.ip_assignment,
+        "ip_network": _ip_network(line),
+        "created_at": datetime_text(line.created_at, tz),
+        "status": status,
+    }
+
+
+def line_rows_representation(
+    rows: list[SimpleNamespace], statuses: list[LineStatus], groups: Mapping[int, GroupFacts]
+) -> list[dict[str, Any]]:
+    """LineSerializer(many=True)'s output for rows of LINE_ROW_FIELDS.
+
+    Lines of one status object (see `line_statuses`) share its dict: the output is only read.
+    """
+    tz = current_timezone()
+    written: dict[int, dict[str, Any]] = {}
+    found = []
+    for row, status in zip(rows, statuses, strict=True):
+        key = id(status)  # `statuses` keeps each object alive, so its id stays its own
+        if key not in written:
+            written[key] = status_representation(status, tz)
+        group = groups[row.line_group_id]
+        found.append(
+            line_representation(
+                row,
+                account_id=row.subscriber__account_id,
+                access_service=group.service_code,
+                line_group=group.code,
+                status=written[key],
+                tz=tz,
+            )
+        )
+    return found
 
 
 class SubmissionSettingsSerializer(serializers.Serializer):
@@ -137,6 +292,33 @@ class SubscriberSerializer(serializers.ModelSerializer):
             "line_ids",
             "mailboxes",
         ]
+
+    def to_representation(self, instance: Subscriber) -> dict[str, Any]:
+        return subscriber_representation(instance, current_timezone())
+
+
+SUBSCRIBER_ROW_FIELDS = ("id", "account_id", "name", "email", "preferred_language", "created_at")
+
+
+def subscriber_representation(
+    subscriber: Subscriber | SimpleNamespace, tz: tzinfo
+) -> dict[str, Any]:
+    """SubscriberSerializer's output, for a subscriber or a row of SUBSCRIBER_ROW_FIELDS with
+    `line_ids` and `mailbox_addresses` set (accounts.selectors.subscriber_identifiers_attach)."""
+    return {
+        "account_id": subscriber.account_id,
+        "name": subscriber.name,
+        "email": subscriber.email,
+        "preferred_language": subscriber.preferred_language,
+        "created_at": datetime_text(subscriber.created_at, tz),
+        "line_ids": list(subscriber.line_ids),
+        "mailboxes": list(subscriber.mailbox_addresses),
+    }
+
+
+def subscriber_rows_representation(rows: list[SimpleNamespace]) -> list[dict[str, Any]]:
+    tz = current_timezone()
+    return [subscriber_representation(row, tz) for row in rows]
 
 
 class SubscriberDetailSerializer(serializers.ModelSerializer):
@@ -204,6 +386,101 @@ class ExemptionSerializer(serializers.ModelSerializer):
             "revoked_by",
             "revoked_at",
         ]
+
+    def to_representation(self, instance: Exemption) -> dict[str, Any]:
+        """For an exemption with line__subscriber and the three users (as _EXEMPTIONS reads)."""
+        return exemption_representation(
+            instance,
+            line_id=instance.line.line_id,
+            account_id=instance.line.subscriber.account_id,
+            requested_by=_username(instance.requested_by),
+            decided_by=_username(instance.decided_by),
+            revoked_by=_username(instance.revoked_by),
+            tz=current_timezone(),
+        )
+
+
+def _username(user: User | None) -> str | None:
+    return None if user is None else user.username
+
+
+# A row of an exemption list: its own columns, and its line's IDs through one join. The
+# users' names come from `usernames_by_id`: three more joins cost more to plan than a query.
+EXEMPTION_ROW_FIELDS = (
+    "id",
+    "state",
+    "reason",
+    "server_host",
+    "contact",
+    "starts_at",
+    "ends_at",
+    "requested_by_id",
+    "requested_at",
+    "terms_version",
+    "terms_accepted_at",
+    "decided_by_id",
+    "decided_at",
+    "decision_message",
+    "revoked_by_id",
+    "revoked_at",
+    "line__line_id",
+    "line__subscriber__account_id",
+)
+EXEMPTION_ROW_USERS = ("requested_by_id", "decided_by_id", "revoked_by_id")
+_in_force_until = Exemption.in_force_until.fget
+
+
+def exemption_rows_representation(
+    rows: list[SimpleNamespace], usernames: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """ExemptionSerializer(many=True)'s output for rows of EXEMPTION_ROW_FIELDS."""
+    tz = current_timezone()
+    return [
+        exemption_representation(
+            row,
+            line_id=row.line__line_id,
+            account_id=row.line__subscriber__account_id,
+            requested_by=usernames.get(row.requested_by_id),
+            decided_by=usernames.get(row.decided_by_id),
+            revoked_by=usernames.get(row.revoked_by_id),
+            tz=tz,
+        )
+        for row in rows
+    ]
+
+
+def exemption_representation(
+    exemption: Exemption | SimpleNamespace,
+    *,
+    line_id: str,
+    account_id: str,
+    requested_by: str | None,
+    decided_by: str | None,
+    revoked_by: str | None,
+    tz: tzinfo,
+) -> dict[str, Any]:
+    """ExemptionSerializer's output, given what it reads through the exemption's relations."""
+    return {
+        "id": exemption.id,
+        "line_id": line_id,
+        "account_id": account_id,
+        "state": exemption.state,
+        "reason": exemption.reason,
+        "server_host": exemption.server_host,
+        "contact": exemption.contact,
+        "starts_at": datetime_text(exemption.starts_at, tz),
+        "ends_at": datetime_text(exemption.ends_at, tz),
+        "in_force_until": datetime_text(_in_force_until(exemption), tz),
+        "requested_by": requested_by,
+        "requested_at": datetime_text(exemption.requested_at, tz),
+        "terms_version": exemption.terms_version,
+        "terms_accepted_at": datetime_text(exemption.terms_accepted_at, tz),
+        "decided_by": decided_by,
+        "decided_at": datetime_text(exemption.decided_at, tz),
+        "decision_message": exemption.decision_message,
+        "revoked_by": revoked_by,
+        "revoked_at": datetime_text(exemption.revoked_at, tz),
+    }
 
 
 class ExemptionGrantSerializer(serializers.Serializer):

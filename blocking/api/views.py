@@ -6,6 +6,7 @@ the same transaction.
 """
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from django.db import transaction
@@ -35,7 +36,14 @@ from blocking.models import (
     ExemptionState,
     RolloutPhase,
 )
-from blocking.selectors import lines_with_status, subscriber_lines_with_status
+from blocking.selectors import (
+    LineRef,
+    group_facts_by_id,
+    line_statuses,
+    lines_with_status,
+    subscriber_lines_with_status,
+    usernames_by_id,
+)
 from blocking.sync import selectors as sync_selectors
 from blocking.sync import services as sync_services
 
@@ -46,6 +54,7 @@ class ApiView(generics.GenericAPIView):
     """Every endpoint: a key's scope or a verified staff member's permission, per method."""
 
     permission_classes = [ClientAccess]
+    filter_backends = [filters.ApiFilterBackend]
     access: ClassVar[dict[str, Access]] = {}
     if_match: ClassVar[bool] = False
 
@@ -70,6 +79,8 @@ AT_PARAMETER = OpenApiParameter(
 
 
 def _status_at(request: Request) -> datetime:
+    if "at" not in request.query_params:
+        return timezone.now()  # what the serializer's validation comes to, at less cost
     query = AtQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     return query.validated_data.get("at") or timezone.now()
@@ -90,9 +101,13 @@ class SubscriberList(ApiView, generics.ListAPIView):
     queryset = Subscriber.objects.all()
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
-        subscriber_identifiers_attach(subscribers=page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Rows of values, not models (they cost more than the queries); the selector reads
+        # `pk` and sets the two lists, which a row does as well as a Subscriber.
+        subscribers = self.filter_queryset(self.get_queryset()).values(*s.SUBSCRIBER_ROW_FIELDS)
+        page = self.paginate_queryset(subscribers) or []
+        rows = [SimpleNamespace(pk=row["id"], **row) for row in page]
+        subscriber_identifiers_attach(subscribers=rows)  # type: ignore[arg-type]
+        return self.get_paginated_response(s.subscriber_rows_representation(rows))
 
 
 class SubscriberDetail(ApiView):
@@ -130,9 +145,17 @@ class LineList(ApiView, generics.ListAPIView):
     @extend_schema(parameters=[AT_PARAMETER])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         at = _status_at(request)
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
-        rows = [s.LineWithStatus(line, st) for line, st in lines_with_status(lines=page, at=at)]
-        return self.get_paginated_response(s.LineSerializer(rows, many=True).data)
+        # Rows of values, not Lines: the page's models cost more than its queries. The line
+        # groups, their services and schedule come in one query for the whole page.
+        lines = self.filter_queryset(self.get_queryset()).values(*s.LINE_ROW_FIELDS)
+        rows = [SimpleNamespace(**row) for row in self.paginate_queryset(lines) or []]
+        groups = group_facts_by_id(group_ids={row.line_group_id for row in rows})
+        statuses = line_statuses(
+            lines=[LineRef(row.id, row.line_group_id, s.line_static_ip(row)) for row in rows],
+            groups=groups,
+            at=at,
+        )
+        return self.get_paginated_response(s.line_rows_representation(rows, statuses, groups))
 
 
 class LineDetail(ApiView):
@@ -211,7 +234,19 @@ def _exemption_response(exemption: Exemption, *, code: int = status.HTTP_200_OK)
     )
 
 
-class ExemptionList(ApiView, generics.ListAPIView):
+class _ExemptionRows(generics.ListAPIView):
+    """GET of an exemption list: rows of values, not models (they cost more than the queries)."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        exemptions = self.filter_queryset(self.get_queryset()).values(*s.EXEMPTION_ROW_FIELDS)
+        rows = [SimpleNamespace(**row) for row in self.paginate_queryset(exemptions) or []]
+        users = usernames_by_id(
+            ids=[getattr(row, field) for row in rows for field in s.EXEMPTION_ROW_USERS]
+        )
+        return self.get_paginated_response(s.exemption_rows_representation(rows, users))
+
+
+class ExemptionList(ApiView, _ExemptionRows):
     """Exemptions, newest first; POST grants one (active from `starts_at`, default now)."""
 
     access = {
@@ -244,7 +279,7 @@ class ExpiringQuerySerializer(serializers.Serializer):
     within_days = serializers.IntegerField(min_value=1, max_value=366, default=14)
 
 
-class ExemptionExpiringList(ApiView, generics.ListAPIView):
+class ExemptionExpiringList(ApiView, _ExemptionRows):
     """Active exemptions that end within `within_days` days, soonest first."""
 
     access = read(roles.VIEW_CONSOLE)
@@ -323,7 +358,7 @@ class ExemptionRevoke(_ExemptionChange):
         return super().post(request, pk)
 
 
-class ExemptionRequestList(ApiView, generics.ListAPIView):
+class ExemptionRequestList(ApiView, _ExemptionRows):
     """Subscribers' requests waiting for a decision, oldest first."""
 
     access = read(roles.VIEW_CONSOLE)

@@ -20,7 +20,7 @@ from portal.guides.registry import GUIDES, guide_get
 from portal.guides.selectors import MailboxChoice, mailbox_choose
 from portal.guides.troubleshooting import PROBLEMS
 from portal.mail_settings import MailSettings, mail_settings_get
-from portal.published import GUIDE, published_get
+from portal.published import GUIDE, GUIDE_LIST, published_page
 
 
 def _settings_for(request: HttpRequest) -> tuple[MailSettings, MailboxChoice]:
@@ -45,14 +45,31 @@ def _common_context(settings: MailSettings, choice: MailboxChoice) -> dict[str, 
     }
 
 
+def _guide_list_content(request: HttpRequest) -> tuple[str, datetime | None]:
+    settings, choice = _settings_for(request)
+    content = render_to_string(
+        "guides/_guide_list_content.html",
+        {"guides": GUIDES.values(), **_common_context(settings, choice)},
+        request=request,
+    )
+    return content, settings.submission_starts_at
+
+
 @require_safe
 def guide_list(request: HttpRequest) -> HttpResponse:
-    """Every program's guide, the values to enter, and the way to troubleshooting."""
-    settings, choice = _settings_for(request)
-    return render(
+    """Every program's guide, the values to enter, and the way to troubleshooting.
+
+    Kept like the guides themselves (see guide_detail).
+    """
+    if request.user.is_authenticated:
+        content = _guide_list_content(request)[0]
+        return render(request, "guides/guide_list.html", {"content": content})
+    return published_page(
         request,
-        "guides/guide_list.html",
-        {"guides": GUIDES.values(), **_common_context(settings, choice)},
+        name=GUIDE_LIST,
+        variant=get_language(),
+        build=lambda: _guide_list_content(request),
+        template="guides/guide_list.html",
     )
 
 
@@ -86,16 +103,17 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {"guides": GUIDES.values(), "slug": slug},
             status=404,
         )
+    context = {"guide_name": guide.name}
     if request.user.is_authenticated:
         content = _guide_detail_content(request, guide)[0]
-    else:
-        content = published_get(
-            name=GUIDE,
-            variant=f"{slug}:{get_language()}",
-            build=lambda: _guide_detail_content(request, guide),
-        )
-    return render(
-        request, "guides/guide_detail.html", {"content": content, "guide_name": guide.name}
+        return render(request, "guides/guide_detail.html", {**context, "content": content})
+    return published_page(
+        request,
+        name=GUIDE,
+        variant=f"{slug}:{get_language()}",
+        build=lambda: _guide_detail_content(request, guide),
+        template="guides/guide_detail.html",
+        context=context,
     )
 
 

@@ -31,7 +31,7 @@ def subscriber_required(view: SubscriberView) -> Callable[..., HttpResponse]:
         if user.is_staff:
             return HttpResponseRedirect(STAFF_CONSOLE_URL)
         try:
-            subscriber = Subscriber.objects.get(user=user)
+            subscriber = user.subscriber  # read with the user (accounts/backends.py)
         except Subscriber.DoesNotExist:
             return render(request, "subscriber/no_account.html", status=403)
         return view(request, *args, subscriber=subscriber, **kwargs)

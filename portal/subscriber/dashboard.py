@@ -2,6 +2,7 @@
 
 `dashboard_get` reads everything in a constant number of queries, however many
 lines, mailboxes and requests the subscriber has; `subscriber_guidance` is pure.
+The schedule is the same for everyone and comes from the short shared cache.
 """
 
 from collections import defaultdict
@@ -12,9 +13,9 @@ from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from accounts.models import Line, Mailbox, Subscriber
+from accounts.models import Line, LineGroup, Mailbox, Subscriber
 from blocking.models import AuthMethod, Exemption, ExemptionState, SubmissionAccessState
-from blocking.policy import LineStatus, Rule
+from blocking.policy import LineStatus, Phase, Rule, line_status
 from blocking.presentation import (
     ADVICE_SENTENCES,
     EXEMPTION_STATE_SENTENCES,
@@ -23,8 +24,9 @@ from blocking.presentation import (
     days_until,
     status_sentence,
 )
-from blocking.selectors import subscriber_lines_with_status
+from blocking.selectors import exemption_windows, line_facts, phases_by_group
 from portal.mail_settings import MailSettings, mail_settings_get, mailbox_auth_methods
+from portal.published import PHASES, published_get
 
 # A subscriber's request history shown on the dashboard: far more than anyone has.
 EXEMPTIONS_SHOWN = 50
@@ -140,12 +142,6 @@ def _exemption_cards(rows: Iterable[Exemption]) -> dict[int, tuple[ExemptionCard
     return {line_id: tuple(cards) for line_id, cards in found.items()}
 
 
-def exemptions_by_line(*, subscriber: Subscriber) -> dict[int, tuple[ExemptionCard, ...]]:
-    """The subscriber's requests and exemptions, newest first, grouped by line: one query."""
-    rows = Exemption.objects.filter(line__subscriber=subscriber).order_by("-requested_at", "-id")
-    return _exemption_cards(rows[:EXEMPTIONS_SHOWN])
-
-
 def line_exemptions(*, line: Line) -> tuple[ExemptionCard, ...]:
     """One line's requests and exemptions, newest first: one query."""
     rows = Exemption.objects.filter(line=line).order_by("-requested_at", "-id")
@@ -181,15 +177,35 @@ def mailbox_cards(*, subscriber: Subscriber, base: MailSettings) -> tuple[Mailbo
     return tuple(cards)
 
 
+def schedule_phases() -> dict[int, tuple[Phase, ...]]:
+    """Every line group's phases: none of the reader's own, so kept for everyone."""
+    return published_get(
+        name=PHASES,
+        build=lambda: (
+            phases_by_group(group_ids=list(LineGroup.objects.values_list("pk", flat=True))),
+            None,
+        ),
+    )
+
+
 def dashboard_get(*, subscriber: Subscriber, now: datetime) -> Dashboard:
-    """Everything the dashboard shows, in six queries."""
-    lines = subscriber_lines_with_status(subscriber=subscriber, at=now)
-    exemptions = exemptions_by_line(subscriber=subscriber)
+    """Everything the dashboard shows, in three queries while the schedule is kept."""
+    lines = subscriber.lines.select_related("line_group__access_service").order_by("line_id")
+    # All of them, not the EXEMPTIONS_SHOWN newest: the statuses need every granted window.
+    rows = list(
+        Exemption.objects.filter(line__subscriber=subscriber).order_by("-requested_at", "-id")
+    )
+    phases, windows = schedule_phases(), exemption_windows(rows)
+    statuses = [
+        (line, line_status(line_facts(line=line, phases=phases, exemptions=windows), now))
+        for line in lines
+    ]
+    exemptions = _exemption_cards(rows[:EXEMPTIONS_SHOWN])
     base = mail_settings_get()
     return Dashboard(
         subscriber=subscriber,
         now=now,
-        guidance=subscriber_guidance(statuses=[status for _line, status in lines]),
+        guidance=subscriber_guidance(statuses=[status for _line, status in statuses]),
         lines=tuple(
             _line_card(
                 line=line,
@@ -197,7 +213,7 @@ def dashboard_get(*, subscriber: Subscriber, now: datetime) -> Dashboard:
                 exemptions=tuple(exemptions.get(line.pk, ())),
                 now=now,
             )
-            for line, status in lines
+            for line, status in statuses
         ),
         mailboxes=mailbox_cards(subscriber=subscriber, base=base),
         mail_settings=base,

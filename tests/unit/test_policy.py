@@ -565,3 +565,17 @@ def test_line_status_blocked_for_each_stage(effective: Stage, blocked: bool) -> 
     )
 
     assert status.blocked is blocked
+
+
+def test_exemption_windows_only_from_granted_rows() -> None:
+    from blocking.models import Exemption, ExemptionState
+    from blocking.selectors import exemption_windows
+
+    start = datetime(2006, 6, 1, tzinfo=UTC)
+    rows = [
+        Exemption(pk=n, line_id=7, state=state, starts_at=start, ends_at=start + timedelta(days=9))
+        for n, state in enumerate(ExemptionState, start=1)
+    ]
+    kept_open = {window.exemption_id for window in exemption_windows(rows)[7]}
+    granted = {ExemptionState.ACTIVE, ExemptionState.EXPIRED, ExemptionState.REVOKED}
+    assert kept_open == {row.pk for row in rows if row.state in granted}

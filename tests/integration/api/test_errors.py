@@ -156,3 +156,33 @@ def test_throttle_counts_shared_in_redis(api: Client, world: World, settings):
     statuses = [api.get("/api/v1/schedule/").status_code for _ in range(2)]
 
     assert statuses == [200, 429]
+
+
+def test_throttle_in_redis_answers_retry_after_and_keeps_clients_apart(
+    api: Client, world: World, settings
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"api-test-{uuid.uuid4()}",
+        }
+    }
+    settings.PORTAL_API_THROTTLE_RATE = "2/min"
+    staff = verified_client(staff_user("ken", SUPERVISOR_GROUP))
+
+    statuses = [api.get("/api/v1/schedule/").status_code for _ in range(3)]
+    refused = api.get("/api/v1/schedule/")
+
+    assert statuses == [200, 200, 429]
+    # As DRF's SimpleRateThrottle says: the window's rest, shared by the requests left.
+    assert 55 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "throttled"
+    assert staff.get("/api/v1/schedule/").status_code == 200
+
+
+def test_filter_with_a_wrong_value_still_refused(api: Client, world: World):
+    response = api.get("/api/v1/exemptions/", {"state": "bogus"})
+
+    assert response.status_code == 400
+    assert "state" in response.json()["error"]["fields"]

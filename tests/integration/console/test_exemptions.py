@@ -248,7 +248,7 @@ def test_requests_list_queries_stay_flat(
 ) -> None:
     _requests(3, announcement)
     agent_client.get(reverse("console:home"))
-    with django_assert_num_queries(7):  # session, user, device, perms (2), rows, role shown
+    with django_assert_num_queries(4):  # user, device, roles with permissions, rows
         agent_client.get(reverse("console:exemption_requests"))
     now = timezone.now()
     for i in range(20):
@@ -260,7 +260,7 @@ def test_requests_list_queries_stay_flat(
             starts_at=now,
             ends_at=now + timedelta(days=9),
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         agent_client.get(reverse("console:exemption_requests"))
 
 
@@ -287,15 +287,15 @@ def test_subscriber_page_queries_stay_flat(
     grant(agent_client, "taro@eadsl", 30)
     agent_client.get(reverse("console:home"))
     url = reverse("console:subscriber", args=["taro"])
-    # session, user, device, perms (2), subscriber, lines, phases, exemption windows,
-    # exemptions, their events, trail, mailboxes, sync changes, role shown
-    with django_assert_num_queries(15):
+    # user, device, roles with permissions, subscriber, lines, phases, exemption windows,
+    # exemptions, their events, trail, mailboxes, sync changes
+    with django_assert_num_queries(12):
         agent_client.get(url)
     for i in range(4):
         line = make_line(subscriber, f"taro-{i}@eadsl")
         grant(agent_client, line.line_id, 10 + i)
         Mailbox.objects.create(subscriber=subscriber, address=f"t{i}@example.ne.jp", login=f"t{i}")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = agent_client.get(url)
     assert len(response.context["lines"]) == 5
     assert len(response.context["exemptions"]) == 5

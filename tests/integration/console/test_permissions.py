@@ -203,3 +203,59 @@ def test_every_console_view_names_its_permission() -> None:
         if p.name not in public and not hasattr(p.callback, "console_permission")
     ]
     assert unguarded == []
+
+
+def test_access_load_primes_what_the_model_backend_would_find(django_assert_num_queries) -> None:
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Group, Permission
+
+    from blocking.console.permissions import staff_access_load
+    from blocking.console.roles import AGENT_GROUP, AUDITOR_GROUP
+
+    user = make_staff("both", AGENT_GROUP)
+    user.groups.add(Group.objects.get(name=AUDITOR_GROUP), Group.objects.create(name="no rights"))
+    user.user_permissions.add(Permission.objects.get(codename="delete_apikey"))
+    asked = User.objects.get(pk=user.pk)
+    backend = ModelBackend()
+    expected = (
+        backend.get_user_permissions(asked),
+        backend.get_group_permissions(asked),
+        backend.get_all_permissions(asked),
+    )
+    primed = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        roles = staff_access_load(primed)
+        found = (
+            primed.get_user_permissions(),
+            primed.get_group_permissions(),
+            primed.get_all_permissions(),
+        )
+        assert primed.has_perm("accounts.delete_apikey")
+        assert not primed.has_perm("blocking.change_rolloutphase")
+    assert found == expected
+    assert "accounts.delete_apikey" in found[0]
+    assert roles == tuple(user.groups.order_by("pk").values_list("name", flat=True))
+
+
+def test_access_load_leaves_a_superuser_every_permission(django_assert_num_queries) -> None:
+    from blocking.console.permissions import staff_access_load
+
+    user = make_staff("root", None)
+    user.is_superuser = True
+    user.save()
+    with django_assert_num_queries(1):
+        assert staff_access_load(user) == ()
+        assert user.has_perm("blocking.change_rolloutphase")
+    assert not hasattr(user, "_perm_cache")
+
+
+def test_layout_names_the_roles_and_the_pages_allowed(objects: dict) -> None:
+    from blocking.console.roles import AUDITOR_GROUP, SUPERVISOR_GROUP
+
+    for role, group in (("auditor", AUDITOR_GROUP), ("supervisor", SUPERVISOR_GROUP)):
+        body = verified_client(make_staff(role, group)).get(reverse("console:home")).content
+        page = body.decode()
+        assert f'<span class="console-user">{role} · {group}</span>' in page
+        assert f'<a href="{reverse("console:home")}" aria-current="page">' in page
+        assert f'<a href="{reverse("console:api_keys")}">' in page
+        assert f'action="{reverse("console:logout")}"' in page

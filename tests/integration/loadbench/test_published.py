@@ -6,8 +6,11 @@ These tests commit (transaction=True): inside a transaction the cache is bypasse
 from datetime import timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import transaction
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
@@ -114,3 +117,46 @@ def test_guide_for_subscriber_never_cached(
     body = client.get("/guides/thunderbird/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "taro@example.ne.jp" in body
     assert "Log in to see them filled in" not in body
+
+
+def test_shared_reader_gets_the_whole_page_kept(client: Client, announcement: None) -> None:
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    second = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    # The very same bytes: no CSRF token or other per-visitor value in a kept page.
+    assert first.content == second.content
+    assert b"csrfmiddlewaretoken" not in first.content
+    assert "csrftoken" not in first.cookies
+
+
+@pytest.mark.parametrize("path", ["/", "/guides/", "/guides/thunderbird/"])
+def test_kept_page_not_shown_to_a_logged_in_reader(
+    client: Client, announcement: None, subscriber: Subscriber, path: str
+) -> None:
+    client.get(path, HTTP_ACCEPT_LANGUAGE="en")  # kept for shared readers
+    client.force_login(subscriber.user)
+    body = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Log out" in body
+    assert "csrfmiddlewaretoken" in body  # the logout form's, made for this reader
+
+
+def test_kept_page_not_shown_with_a_pending_message(client: Client, announcement: None) -> None:
+    client.get("/", HTTP_ACCEPT_LANGUAGE="en")  # kept for shared readers
+    # A one-off message waits in its cookie (as after a password reset): it must be shown.
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(messages.SUCCESS, "Your password has been set.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your password has been set." in body
+
+
+def test_kept_guide_list_dropped_when_submission_service_changes(
+    client: Client, announcement: None
+) -> None:
+    service = SubmissionService.objects.get()
+    client.get("/guides/", HTTP_ACCEPT_LANGUAGE="en")
+    service.port = 10587
+    service.save()
+    assert "10587" in client.get("/guides/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

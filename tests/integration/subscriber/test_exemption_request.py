@@ -147,8 +147,9 @@ def test_exemption_request_line_never_blocked_needs_none(client, announcement):
     assert Exemption.objects.count() == 0
 
 
-# session, user, subscriber, line, phases, exemption windows, the line's requests
-EXEMPTION_PAGE_QUERIES = 7
+# user with subscriber (the session from the cache), line, phases, exemption windows, the
+# line's requests
+EXEMPTION_PAGE_QUERIES = 5
 
 
 def test_exemption_request_page_query_count(
