@@ -5,6 +5,7 @@ and (later) the staff roles.
 """
 
 import os
+import socket
 from datetime import datetime
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -132,3 +133,18 @@ def at_jst(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> d
 
 
 __all__ = ["AccessService", "at_jst", "make_line", "make_subscriber"]
+
+
+@pytest.fixture
+def redis_down(settings: Settings) -> None:
+    """The cache is a Redis that does not answer (a port nothing listens on)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.caching.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }

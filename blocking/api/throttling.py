@@ -6,6 +6,7 @@ Redis as the cache (production), the same sliding window runs in Redis instead: 
 one round trip, a list that never travels. Other caches (tests' locmem) keep DRF's way.
 """
 
+import logging
 import weakref
 from typing import Any
 
@@ -16,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from blocking.api.authentication import request_client_id
+
+logger = logging.getLogger(__name__)
 
 # KEYS[1]: the client's request times, newest first. ARGV: now, window (s), allowed count.
 # As SimpleRateThrottle.allow_request: drop the times that left the window, refuse when
@@ -71,11 +74,17 @@ class ClientRateThrottle(SimpleRateThrottle):
             return bool(super().allow_request(request, view))
         self.key = self.get_cache_key(request, view)
         self.now = self.timer()
-        # Its own key: the list is not the pickled value DRF's way stores under `key`.
-        allowed, count, oldest = _script(backend)(
-            keys=[backend.make_and_validate_key(f"{self.key}:times")],
-            args=[repr(self.now), self.duration, self.num_requests],
-        )
+        try:
+            # Its own key: the list is not the pickled value DRF's way stores under `key`.
+            allowed, count, oldest = _script(backend)(
+                keys=[backend.make_and_validate_key(f"{self.key}:times")],
+                args=[repr(self.now), self.duration, self.num_requests],
+            )
+        except Exception as error:
+            # The throttle guards the backends from a runaway client; it must not take the
+            # API down with Redis. Keys are still checked, and the outage is logged.
+            logger.warning("API throttle unavailable: %s", error.__class__.__name__)
+            return True
         self._count = int(count)
         self._oldest = None if oldest is None else float(oldest)
         return bool(allowed)

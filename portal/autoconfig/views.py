@@ -6,6 +6,7 @@ Apple profile is personal: only the mailbox's owner can download it.
 """
 
 import logging
+from functools import cache
 from pathlib import Path
 from typing import cast
 
@@ -14,7 +15,7 @@ from defusedxml.ElementTree import fromstring
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -50,13 +51,19 @@ _THUNDERBIRD_DOCS = (
 )
 
 
-def guide_url(request: HttpRequest, client: str) -> str:
-    """The absolute URL of a setup guide (the guides may not be routed yet)."""
+@cache
+def _guide_path(client: str, prefix: str, urlconf: str) -> str:
+    # Reversed once per process (and script prefix): every autoconfig answer links two.
     try:
-        path = reverse("guide_detail", args=[client])
-    except NoReverseMatch:
-        path = f"/guides/{client}/"
-    return request.build_absolute_uri(path)
+        return reverse("guide_detail", args=[client], urlconf=urlconf)
+    except NoReverseMatch:  # the guides may not be routed in this build
+        return f"{prefix}guides/{client}/"
+
+
+def guide_url(request: HttpRequest, client: str) -> str:
+    """The absolute URL of a setup guide."""
+    urlconf = str(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+    return request.build_absolute_uri(_guide_path(client, get_script_prefix(), urlconf))
 
 
 @require_safe

@@ -186,3 +186,13 @@ def test_filter_with_a_wrong_value_still_refused(api: Client, world: World):
 
     assert response.status_code == 400
     assert "state" in response.json()["error"]["fields"]
+
+
+def test_throttle_lets_requests_through_while_redis_is_down(
+    api: Client, world: World, settings, redis_down: None
+):
+    settings.PORTAL_API_THROTTLE_RATE = "1/hour"
+
+    statuses = [api.get("/api/v1/schedule/").status_code for _ in range(2)]
+
+    assert statuses == [200, 200]
