@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import Actor, audit_record_by, audit_snapshot
+from accounts.compiled_sql import sql_compiled
 from accounts.models import ApiKey
 
 # What a client may do. `read` covers every GET; each write scope one family of writes.
@@ -116,14 +117,8 @@ def _keys_by_prefix(prefix: str) -> QuerySet[ApiKey]:
 
 @cache
 def _keys_by_prefix_sql(vendor: str) -> str | None:
-    """`_keys_by_prefix` as SQL, compiled once per process by the ORM.
-
-    Every API request runs it, and compiling the queryset each time cost as much as running
-    it. Its one parameter is the prefix; None if the ORM writes it otherwise (then the
-    queryset runs as it is).
-    """
-    sql, params = _keys_by_prefix("-").query.sql_with_params()
-    return str(sql) if list(params) == ["-"] else None
+    """`_keys_by_prefix` (accounts/compiled_sql.py), run by every API request: the prefix."""
+    return sql_compiled(_keys_by_prefix("-"), params=["-"])
 
 
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from accounts.compiled_sql import sql_compiled
 from accounts.models import AccessService, IpAssignment, Line, LineGroup, Subscriber, User
 from blocking.models import (
     DestinationEntry,
@@ -51,15 +52,10 @@ def _granted_exemptions(line_ids: Iterable[int]) -> QuerySet[Exemption]:
 
 @lru_cache(maxsize=256)
 def _granted_exemptions_sql(vendor: str, lines: int) -> str | None:
-    """`_granted_exemptions` of this many lines as SQL, compiled once by the ORM.
-
-    Preparing each line's ID and compiling cost the API's line list more than running the
-    query. Its parameters are the IDs, then the states; None if the ORM orders them
-    otherwise (then the queryset runs as it is).
-    """
+    """`_granted_exemptions` of this many lines (accounts/compiled_sql.py): the IDs, then
+    the states."""
     placeholders = range(1, lines + 1)
-    sql, params = _granted_exemptions(placeholders).query.sql_with_params()
-    return str(sql) if list(params) == [*placeholders, *_GRANTED_STATES] else None
+    return sql_compiled(_granted_exemptions(placeholders), params=[*placeholders, *_GRANTED_STATES])
 
 
 def exemption_windows_by_line(*, line_ids: Iterable[int]) -> dict[int, tuple[ExemptionWindow, ...]]:
@@ -147,8 +143,7 @@ def _group_facts(group_ids: Iterable[int]) -> QuerySet[LineGroup, tuple[Any, ...
 
 @lru_cache(maxsize=64)
 def _group_facts_sql(vendor: str, groups: int) -> str | None:
-    """`_group_facts` of this many groups as SQL, compiled once by the ORM (as
-    `_granted_exemptions_sql`); its parameters are the IDs.
+    """`_group_facts` of this many groups (accounts/compiled_sql.py): the IDs.
 
     PostgreSQL's driver returns each column as the Python value Django would make of it;
     elsewhere (SQLite's booleans and times) the queryset runs, with Django's converters.
@@ -156,8 +151,7 @@ def _group_facts_sql(vendor: str, groups: int) -> str | None:
     if vendor != "postgresql":
         return None
     placeholders = range(1, groups + 1)
-    sql, params = _group_facts(placeholders).query.sql_with_params()
-    return str(sql) if list(params) == list(placeholders) else None
+    return sql_compiled(_group_facts(placeholders), params=placeholders)
 
 
 def group_facts_by_id(*, group_ids: Iterable[int]) -> dict[int, GroupFacts]:
@@ -233,11 +227,9 @@ def _usernames(ids: Iterable[int]) -> QuerySet[User, tuple[int, str]]:
 
 @lru_cache(maxsize=256)
 def _usernames_sql(vendor: str, users: int) -> str | None:
-    """`_usernames` of this many users as SQL, compiled once by the ORM (as
-    `_granted_exemptions_sql`); its parameters are the IDs."""
+    """`_usernames` of this many users (accounts/compiled_sql.py): the IDs."""
     placeholders = range(1, users + 1)
-    sql, params = _usernames(placeholders).query.sql_with_params()
-    return str(sql) if list(params) == list(placeholders) else None
+    return sql_compiled(_usernames(placeholders), params=placeholders)
 
 
 def usernames_by_id(*, ids: Iterable[int | None]) -> dict[int, str]:

@@ -21,11 +21,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connection
 from django.db.models import CharField, IntegerField, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.cache import never_cache
+
+from accounts.compiled_sql import sql_compiled
 
 View = Callable[..., HttpResponse]
 
@@ -44,11 +46,11 @@ def otp_step_redirect(request: HttpRequest) -> HttpResponseRedirect:
 
 
 @cache
-def _access_sql(alias: str) -> str:
+def _access_sql(vendor: str) -> str:
     """The user's groups with their permissions, then the user's own permissions.
 
-    Built by the ORM once per process (building it costs more than running it):
-    the same joins ModelBackend's two queries make, as one UNION ALL.
+    The same joins ModelBackend's two queries make, as one UNION ALL, compiled once per
+    process (accounts/compiled_sql.py): its parameters are the user's ID, twice.
     """
     own = (
         Permission.objects.filter(user=_ANY_USER)
@@ -65,10 +67,10 @@ def _access_sql(alias: str) -> str:
         .order_by()
         .values_list("pk", "name", "permissions__content_type__app_label", "permissions__codename")
     )
-    sql, params = groups.union(own, all=True).query.get_compiler(alias).as_sql()
-    if list(params) != [_ANY_USER, _ANY_USER]:
-        raise RuntimeError(f"the access query takes unexpected parameters: {params!r}")
-    return str(sql)
+    sql = sql_compiled(groups.union(own, all=True), params=[_ANY_USER, _ANY_USER])
+    if sql is None:  # a UNION has no queryset to fall back on: fail loudly, in tests first
+        raise RuntimeError("the access query takes unexpected parameters")
+    return sql
 
 
 def staff_access_load(user: Any) -> tuple[str, ...]:
@@ -79,8 +81,8 @@ def staff_access_load(user: Any) -> tuple[str, ...]:
     union `_perm_cache`), so every later `has_perm` this request is a set lookup.
     A superuser's are left alone: `has_perm` grants them everything unasked.
     """
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(_access_sql(DEFAULT_DB_ALIAS), [user.pk, user.pk])
+    with connection.cursor() as cursor:
+        cursor.execute(_access_sql(connection.vendor), [user.pk, user.pk])
         rows = cursor.fetchall()
     roles: dict[int, str] = {}
     own: set[str] = set()
